@@ -1,0 +1,35 @@
+# The two set-up commands are `make demo` and `make test`; each builds .venv/ on a fresh machine by itself.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PACKAGES := $(patsubst %/pyproject.toml,%,$(sort $(wildcard */pyproject.toml clients/*/pyproject.toml)))
+# Fidelity tests validate emulator responses against the official API descriptions found here.
+export LEDGERBRIDGE_SPECS ?= $(wildcard $(abspath $(CURDIR)/../shared/specs))
+
+.PHONY: demo test lint format venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt $(addprefix -e ./,$(PACKAGES))
+	touch $@
+
+demo: venv
+	$(BIN)/python -m emulator_kit.demo
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	PATH="$(BIN):$$PATH" bash .ci/pytest-each $(PACKAGES) integration_tests
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Pieces both emulators share: emulated clock, fault injection, admin endpoints, server start contract, state file."""

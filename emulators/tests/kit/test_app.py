@@ -1,0 +1,116 @@
+"""The admin endpoints, request log and fault injection, over a real loopback server."""
+
+import subprocess
+import sys
+import threading
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from emulator_kit.app import EmulatorApp
+from emulator_kit.clock import Clock
+from emulator_kit.faults import FaultPlan
+
+
+def _api(environ, start_response):
+    return Response('{"ok": true}', content_type="application/json")(environ, start_response)
+
+
+def _render_fault(kind: str, request: Request) -> Response:
+    return Response(f'{{"fault": "{kind}", "path": "{request.path}"}}', status=int(kind))
+
+
+@pytest.fixture
+def served():
+    app = EmulatorApp(
+        _api,
+        dump=lambda: {"customers": [{"Id": 1}]},
+        render_fault=_render_fault,
+        clock=Clock(origin=100.0),
+        faults=FaultPlan(),
+        slow_seconds=0.2,
+        timeout_seconds=0.2,
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+
+
+def test_given_api_calls_when_requests_listed_then_each_has_method_path_status_and_admin_calls_are_absent(served):
+    _, url = served
+    requests.get(f"{url}/v2/customers?$page=2", timeout=5)
+    requests.post(f"{url}/v2/orders", json={}, timeout=5)
+    requests.get(f"{url}/_emulator/dump", timeout=5)
+    assert requests.get(f"{url}/_emulator/requests", timeout=5).json() == [
+        {"method": "GET", "path": "/v2/customers", "status": 200},
+        {"method": "POST", "path": "/v2/orders", "status": 200},
+    ]
+
+
+def test_given_dump_when_requested_then_backend_state_is_returned(served):
+    _, url = served
+    assert requests.get(f"{url}/_emulator/dump", timeout=5).json() == {"customers": [{"Id": 1}]}
+
+
+@pytest.mark.parametrize("kind", ["429", "500", "503"])
+def test_given_status_fault_when_api_called_then_api_specific_error_body_is_served_and_logged(served, kind):
+    _, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": [f"{kind}:1:/v2/*"]}, timeout=5)
+    response = requests.get(f"{url}/v2/customers", timeout=5)
+    assert response.status_code == int(kind)
+    assert response.json() == {"fault": kind, "path": "/v2/customers"}
+    assert requests.get(f"{url}/_emulator/requests", timeout=5).json()[-1]["status"] == int(kind)
+
+
+def test_given_drop_fault_when_api_called_then_connection_closes_without_response(served):
+    _, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": ["drop:1"]}, timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{url}/v2/customers", timeout=5)
+    assert requests.get(f"{url}/_emulator/requests", timeout=5).json() == [
+        {"method": "GET", "path": "/v2/customers", "status": 0}
+    ]
+
+
+def test_given_timeout_fault_when_client_waits_less_than_the_hang_then_client_times_out(served):
+    _, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": ["timeout:1"]}, timeout=5)
+    with pytest.raises((requests.Timeout, requests.ConnectionError)):
+        requests.get(f"{url}/v2/customers", timeout=0.05)
+
+
+def test_given_bad_fault_rule_when_posted_then_400_names_the_problem(served):
+    _, url = served
+    response = requests.post(f"{url}/_emulator/faults", json={"faults": ["teapot:1"]}, timeout=5)
+    assert response.status_code == 400
+    assert "kind must be one of" in response.json()["error"]
+
+
+def test_given_clock_when_advanced_over_admin_endpoint_then_emulated_time_moves(served):
+    app, url = served
+    before = app.clock.time()
+    assert requests.post(f"{url}/_emulator/clock", json={"advance": 3600}, timeout=5).json()["now"] >= before + 3600
+
+
+def test_given_server_started_when_ready_then_exactly_one_json_start_line_is_printed_and_sigterm_stops_it():
+    script = (
+        "from emulator_kit.server import serve\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Length', '0')])\n"
+        "    return [b'']\n"
+        "serve(app, host='127.0.0.1', port=0, start_line=lambda url: {'base_url': url},"
+        " on_shutdown=lambda: print('stopped', flush=True))\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith('{"base_url": "http://127.0.0.1:')
+        assert requests.get(line.split('"')[3], timeout=5).status_code == 200
+    finally:
+        process.terminate()
+    assert process.wait(timeout=10) == 0
+    assert process.stdout.read() == "stopped\n"
