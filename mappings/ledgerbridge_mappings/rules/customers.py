@@ -1,0 +1,89 @@
+"""How an Exact account becomes (or finds) an eAccounting customer, and the default debtor."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from .base import LongText, RuleModel
+
+
+class MatchKey(StrEnum):
+    EMAIL = "email"
+    CUSTOMER_NUMBER = "customer_number"
+    VAT_NUMBER = "vat_number"
+
+
+class PersonDetection(StrEnum):
+    """Exact has no private-person flag on accounts; this decides which accounts become private persons."""
+
+    AUTO = "auto"
+    ALWAYS_COMPANY = "always_company"
+    ALWAYS_PRIVATE = "always_private"
+
+
+class DefaultDebtorMode(StrEnum):
+    OFF = "off"
+    FALLBACK = "fallback"
+    FORCE = "force"
+
+
+class DefaultDebtor(RuleModel):
+    mode: DefaultDebtorMode = Field(
+        default=DefaultDebtorMode.OFF,
+        title="Default debtor mode",
+        description="off: never; fallback: use the default debtor when the order's customer cannot be resolved "
+        "(not in the accounts stream, or without the match key); force: book every order on the default debtor.",
+        examples=["fallback"],
+    )
+    customer_number: str | None = Field(
+        default=None,
+        max_length=16,
+        title="Default debtor customer number",
+        description="CustomerNumber of an existing eAccounting customer.",
+        examples=["9999"],
+    )
+
+    @model_validator(mode="after")
+    def _number_when_used(self) -> DefaultDebtor:
+        if self.mode is not DefaultDebtorMode.OFF and not (self.customer_number or "").strip():
+            raise ValueError("customer_number is required when the default debtor mode is fallback or force")
+        return self
+
+
+class CustomerRules(RuleModel):
+    match_key: MatchKey = Field(
+        default=MatchKey.EMAIL,
+        title="Match customers on",
+        description="Which field finds an existing eAccounting customer for an Exact account: e-mail address, "
+        "customer number (Exact account code) or VAT number.",
+        examples=["email"],
+    )
+    create_missing: bool = Field(
+        default=True,
+        title="Create missing customers",
+        description="Create an eAccounting customer when none matches; otherwise the order fails (or falls back to "
+        "the default debtor).",
+    )
+    person_detection: PersonDetection = Field(
+        default=PersonDetection.AUTO,
+        title="Private persons",
+        description="auto: an account without VAT number and without Chamber of Commerce number whose name equals "
+        "its main contact's name is a private person, every other account a company with a contact person; "
+        "always_company; always_private.",
+        examples=["auto"],
+    )
+    use_exact_code_as_customer_number: bool = Field(
+        default=True,
+        title="Use Exact account code as customer number",
+        description="New customers get the Exact account code (without its padding) as CustomerNumber; "
+        "otherwise eAccounting numbers them.",
+    )
+    default_debtor: DefaultDebtor = Field(default_factory=DefaultDebtor, title="Default debtor")
+    long_text: LongText = Field(
+        default=LongText.ERROR,
+        title="Text longer than eAccounting allows",
+        description="error: the record fails naming the field; truncate: cut to the allowed length.",
+        examples=["error"],
+    )
