@@ -7,7 +7,7 @@ PACKAGES := $(patsubst %/pyproject.toml,%,$(sort $(wildcard */pyproject.toml cli
 # Fidelity tests validate emulator responses against the official API descriptions found here.
 export LEDGERBRIDGE_SPECS ?= $(wildcard $(abspath $(CURDIR)/../shared/specs))
 
-.PHONY: demo test lint format venv clean
+.PHONY: demo test lint format venv clean bench
 
 venv: $(VENV)/.installed
 
@@ -30,6 +30,9 @@ format: venv
 
 test: lint
 	PATH="$(BIN):$$PATH" bash .ci/pytest-each $(PACKAGES) integration_tests
+
+bench: venv
+	set -e; for script in benchmarks/*.py; do echo "=== $$script"; $(BIN)/python $$script; done
 
 clean:
 	rm -rf $(VENV)

@@ -53,9 +53,9 @@ def _refresh(token_url: str, credentials: dict[str, str]) -> str:
 def _table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     print(f"\n{title}")
     widths = {column: max([len(column), *(len(_cell(row.get(column))) for row in rows)]) for column in columns}
-    print("  " + "  ".join(column.ljust(widths[column]) for column in columns))
+    print("  " + "  ".join(column.ljust(widths[column]) for column in columns).rstrip())
     for row in rows:
-        print("  " + "  ".join(_cell(row.get(column)).ljust(widths[column]) for column in columns))
+        print("  " + "  ".join(_cell(row.get(column)).ljust(widths[column]) for column in columns).rstrip())
 
 
 def _cell(value: Any) -> str:
@@ -86,9 +86,10 @@ def exact_online(start: dict[str, Any]) -> None:
     orders = get("salesorder/SalesOrders", **{"$select": "OrderNumber,OrderedByName,AmountDC,Currency", "$top": "5"})
     _table("Sales orders", orders, ["OrderNumber", "OrderedByName", "AmountDC", "Currency"])
     stock = get(
-        "sync/Inventory/StockPositions", **{"$select": "ItemCode,InStock,Reserved", "$filter": "Timestamp gt 1L"}
+        "sync/Inventory/StockPositions",
+        **{"$select": "ItemCode,ItemDescription,CurrentStock,ReservedStock,FreeStock", "$filter": "Timestamp gt 1L"},
     )
-    _table("Stock positions", stock[:5], ["ItemCode", "InStock", "Reserved"])
+    _table("Stock positions", stock[:5], ["ItemCode", "ItemDescription", "CurrentStock", "ReservedStock", "FreeStock"])
 
 
 def eaccounting(start: dict[str, Any]) -> None:
@@ -103,8 +104,8 @@ def eaccounting(start: dict[str, Any]) -> None:
         return response.json()["Data"]
 
     print(f"\n== Visma eAccounting emulator at {api}")
-    _table("Customers", get("customers"), ["CustomerNumber", "Name", "City", "CountryCode", "IsPrivatePerson"])
-    _table("Orders", get("orders"), ["Number", "CustomerName", "TotalAmount", "Status"])
+    _table("Customers", get("customers"), ["CustomerNumber", "Name", "InvoiceCity", "InvoiceCountryCode", "IsPrivatePerson"])
+    _table("Orders", get("orders"), ["Number", "CustomerName", "Amount", "Status"])
     _table("Articles", get("articles"), ["Number", "Name", "StockBalance", "StockBalanceReserved"])
 
 
