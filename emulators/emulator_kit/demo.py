@@ -104,7 +104,11 @@ def eaccounting(start: dict[str, Any]) -> None:
         return response.json()["Data"]
 
     print(f"\n== Visma eAccounting emulator at {api}")
-    _table("Customers", get("customers"), ["CustomerNumber", "Name", "InvoiceCity", "InvoiceCountryCode", "IsPrivatePerson"])
+    _table(
+        "Customers",
+        get("customers"),
+        ["CustomerNumber", "Name", "InvoiceCity", "InvoiceCountryCode", "IsPrivatePerson"],
+    )
     _table("Orders", get("orders"), ["Number", "CustomerName", "Amount", "Status"])
     _table("Articles", get("articles"), ["Number", "Name", "StockBalance", "StockBalanceReserved"])
 
