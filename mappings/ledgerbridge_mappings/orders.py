@@ -20,6 +20,7 @@ from .field_map import apply_field_map
 from .lookups import ArticleRef, EAccountingLookups
 from .payment_terms import TermsResolver
 from .plan import Action, PlannedWrite, RecordPlan, RecordRejected, SourceRef
+from .references import document_reference
 from .rules.discounts import OrderDiscountMode
 from .rules.documents import OrderTarget
 from .rules.eaccounting import EAccountingRules
@@ -37,11 +38,6 @@ TARGET_COLLECTION = {
 }
 UPDATABLE = frozenset({OrderTarget.ORDER, OrderTarget.INVOICE_DRAFT})
 ARTICLES = "articles"
-
-
-def document_reference(prefix: str, kind: str, number: str) -> str:
-    """The text that identifies an Exact document in eAccounting, e.g. ``Exact SO 1042``."""
-    return f"{prefix} {kind} {number}"
 
 
 class _Row:

@@ -71,3 +71,9 @@ def eaccounting_rules_schema() -> dict[str, Any]:
     from .rules.eaccounting import EAccountingRules
 
     return airbyte_schema(EAccountingRules)
+
+
+def exact_rules_schema() -> dict[str, Any]:
+    from .rules.exact import ExactRules
+
+    return airbyte_schema(ExactRules)

@@ -36,6 +36,16 @@ class VatParty:
     has_valid_vat_number: bool
 
 
+def classify_sale(home_country: str, party: VatParty) -> VatScenario:
+    """Domestic, EU reverse charge (a business with a valid VAT number in another member state), EU consumer or
+    export, seen from the seller's country. Both flows decide VAT scenarios this one way."""
+    if party.country == home_country:
+        return VatScenario.DOMESTIC
+    if is_eu(home_country) and party.country is not None and is_eu(party.country):
+        return VatScenario.EU_REVERSE_CHARGE if party.has_valid_vat_number else VatScenario.EU_CONSUMER
+    return VatScenario.EXPORT
+
+
 class VatResolver:
     def __init__(self, rules: VatRules, codes: VatCodeIndex) -> None:
         self._rules = rules
@@ -49,11 +59,7 @@ class VatResolver:
             raise RecordRejected(field_name, "vat.home_country is not configured, so the VAT scenario is unknown")
         if party.country is None:
             raise RecordRejected(field_name, "no country to decide VAT on")
-        if party.country == home:
-            return VatScenario.DOMESTIC
-        if is_eu(home) and is_eu(party.country):
-            return VatScenario.EU_REVERSE_CHARGE if party.has_valid_vat_number else VatScenario.EU_CONSUMER
-        return VatScenario.EXPORT
+        return classify_sale(home, party)
 
     def resolve(self, exact_code: str | None, party: VatParty, field_name: str) -> VatDecision:
         """The eAccounting VAT code for one line, or ``RecordRejected`` naming ``field_name`` and the reason."""

@@ -1,0 +1,26 @@
+"""All rules of the eAccounting → Exact Online flow: the ``mapping`` object of destination-exact-online's config."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import RuleModel
+from .exact_customers import AccountRules
+from .exact_items import ItemRules
+from .field_map import FieldMapRules
+from .shipments import ShipmentRules
+from .stock import StockRules
+
+
+class ExactRules(RuleModel):
+    """Mapping rules from eAccounting customers, articles and orders to Exact accounts, items, stock and deliveries."""
+
+    customers: AccountRules = Field(default_factory=AccountRules, title="Customers → accounts")
+    items: ItemRules = Field(default_factory=ItemRules, title="Articles → items")
+    stock: StockRules = Field(default_factory=StockRules, title="Stock")
+    shipments: ShipmentRules = Field(default_factory=ShipmentRules, title="Shipments")
+    field_map: FieldMapRules = Field(
+        default_factory=FieldMapRules,
+        title="Custom fields",
+        description="Entries with applies_to account, contact or item copy eAccounting values into Exact bodies.",
+    )
