@@ -1,0 +1,32 @@
+"""Exact Online REST API v1 wire-protocol client shared by the ledgerbridge source and destination."""
+
+from exact_online_client.auth import ExactOnlineAuthenticator
+from exact_online_client.client import ExactOnlineClient
+from exact_online_client.config import DEFAULT_BASE_URL, ExactOnlineConnection, ExactOnlineCredentials
+from exact_online_client.errors import ExactOnlineBackoffStrategy, ExactOnlineErrorHandler, error_message_of
+from exact_online_client.paging import REGULAR_PAGE_SIZE, SYNC_PAGE_SIZE, next_page_url, rows_of
+from exact_online_client.rate_limits import DailyBudgetExhausted, ExactRateLimitPacer, RateLimitHeaders, SystemClock
+from exact_online_client.values import RecordTyper, ValueFormatError, parse_exact_datetime, to_exact_datetime_literal
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "REGULAR_PAGE_SIZE",
+    "SYNC_PAGE_SIZE",
+    "DailyBudgetExhausted",
+    "ExactOnlineAuthenticator",
+    "ExactOnlineBackoffStrategy",
+    "ExactOnlineClient",
+    "ExactOnlineConnection",
+    "ExactOnlineCredentials",
+    "ExactOnlineErrorHandler",
+    "ExactRateLimitPacer",
+    "RateLimitHeaders",
+    "RecordTyper",
+    "SystemClock",
+    "ValueFormatError",
+    "error_message_of",
+    "next_page_url",
+    "parse_exact_datetime",
+    "rows_of",
+    "to_exact_datetime_literal",
+]

@@ -1,0 +1,151 @@
+"""The installed console script against a running emulator: what a scheduler sees over consecutive syncs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from airbyte_cdk.models import SyncMode
+from airbyte_cdk.test.catalog_builder import CatalogBuilder, ConfiguredAirbyteStreamBuilder
+from airbyte_cdk.test.entrypoint_wrapper import read
+
+from exact_online_client import ExactOnlineClient
+from integration_tests.emulator import EmulatedClock, RunningEmulator
+from source_exact_online import SourceExactOnline
+from source_exact_online.endpoints import ENDPOINTS
+
+CONSOLE_SCRIPT = shutil.which("source-exact-online") or str(Path(sys.executable).with_name("source-exact-online"))
+# exact-online-emulator has no crm/Addresses collection; every other stream is read end to end.
+STREAMS = [endpoint for endpoint in ENDPOINTS if endpoint.stream != "addresses"]
+
+
+def _catalog(tmp_path: Path) -> Path:
+    streams = [
+        {
+            "stream": {
+                "name": endpoint.stream,
+                "json_schema": {},
+                "supported_sync_modes": ["full_refresh", "incremental"],
+                "source_defined_cursor": True,
+                "default_cursor_field": [endpoint.cursor],
+            },
+            "sync_mode": "incremental",
+            "destination_sync_mode": "append_dedup",
+            "cursor_field": [endpoint.cursor],
+            "primary_key": endpoint.primary_key,
+        }
+        for endpoint in STREAMS
+    ]
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps({"streams": streams}))
+    return path
+
+
+class Run:
+    def __init__(self, messages: list[dict[str, Any]], returncode: int) -> None:
+        self.messages = messages
+        self.returncode = returncode
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [message for message in self.messages if message["type"] == kind]
+
+    def records(self) -> Counter:
+        return Counter(message["record"]["stream"] for message in self.of_type("RECORD"))
+
+    def records_of(self, stream: str) -> list[dict[str, Any]]:
+        return [m["record"]["data"] for m in self.of_type("RECORD") if m["record"]["stream"] == stream]
+
+    def rotated_config(self) -> dict[str, Any]:
+        return self.of_type("CONTROL")[-1]["control"]["connectorConfig"]["config"]
+
+    def final_states(self) -> list[dict[str, Any]]:
+        latest: dict[str, dict[str, Any]] = {}
+        for message in self.of_type("STATE"):
+            latest[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
+        return list(latest.values())
+
+    def errors(self) -> list[dict[str, Any]]:
+        return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
+
+
+def run_connector(tmp_path: Path, command: str, config: dict[str, Any], *, state: Any = None) -> Run:
+    config_path = tmp_path / f"config-{command}-{len(list(tmp_path.iterdir()))}.json"
+    config_path.write_text(json.dumps(config))
+    args = [CONSOLE_SCRIPT, command, "--config", str(config_path)]
+    if command == "read":
+        args += ["--catalog", str(_catalog(tmp_path))]
+        if state is not None:
+            state_path = tmp_path / f"state-{len(list(tmp_path.iterdir()))}.json"
+            state_path.write_text(json.dumps(state))
+            args += ["--state", str(state_path)]
+    completed = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+    return Run(messages, completed.returncode)
+
+
+def test_given_rotated_tokens_from_the_first_run_when_second_run_uses_them_then_it_succeeds(emulator, tmp_path):
+    first = run_connector(tmp_path, "check", emulator.config())
+    assert first.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
+    rotated = first.rotated_config()
+    assert rotated["credentials"]["refresh_token"] != emulator.startup["credentials"]["refresh_token"]
+
+    second = run_connector(tmp_path, "read", rotated)
+    assert not second.errors()
+    assert second.records()["accounts"] > 0
+
+    # The first refresh token is spent: replaying it is what users see when rotated tokens are not stored.
+    stale = run_connector(tmp_path, "read", emulator.config())
+    assert stale.errors()[0]["failure_type"] == "config_error"
+    assert "Re-authorise" in stale.errors()[0]["message"]
+
+
+def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync_reads_only_those(emulator, tmp_path):
+    first = run_connector(tmp_path, "read", emulator.config())
+    assert not first.errors(), first.errors()
+    assert first.records()["accounts"] > 1
+    config = first.rotated_config()
+
+    writer = ExactOnlineClient(json.loads(json.dumps(config)))
+    account = first.records_of("accounts")[0]
+    item = first.records_of("items")[0]
+    writer.update(emulator.division, "crm/Accounts", account["ID"], {"Name": "Renamed between syncs"})
+    writer.delete(emulator.division, "logistics/Items", item["ID"])
+    config = json.loads(json.dumps(writer.authenticator._connector_config))
+
+    second = run_connector(tmp_path, "read", config, state=first.final_states())
+    assert not second.errors(), second.errors()
+    changed = second.records_of("accounts")
+    assert [(record["ID"], record["Name"]) for record in changed] == [(account["ID"], "Renamed between syncs")]
+    deleted = second.records_of("deleted")
+    assert [record["EntityKey"] for record in deleted] == [item["ID"]]
+    unrelated = {stream: count for stream, count in second.records().items() if stream not in {"accounts", "deleted"}}
+    assert all(stream in {"items", "stock_positions"} for stream in unrelated), unrelated
+
+
+@pytest.mark.slow
+def test_given_a_60_per_minute_window_on_a_fast_clock_when_reading_many_pages_then_no_429(tmp_path):
+    speed = 12.0
+    emulator = RunningEmulator("--clock-speed", str(speed), "--scale", "80")
+    try:
+        source = SourceExactOnline(clock=EmulatedClock(emulator, speed))
+        streams = ["sales_orders", "sales_invoices", "goods_deliveries", "accounts", "transaction_lines"]
+        catalog = CatalogBuilder()
+        for name in streams:
+            catalog = catalog.with_stream(
+                ConfiguredAirbyteStreamBuilder().with_name(name).with_sync_mode(SyncMode.full_refresh)
+            )
+        output = read(source, emulator.config(), catalog.build())
+        log = [entry for entry in emulator.requests_log() if f"/api/v1/{emulator.division}/" in entry["path"]]
+    finally:
+        emulator.stop()
+
+    assert not output.errors
+    assert len(log) > 60, "the read must outlast one minutely window for the pacing to matter"
+    assert [entry for entry in log if entry["status"] == 429] == []
+    assert source._client.pacer.waited_seconds > 0

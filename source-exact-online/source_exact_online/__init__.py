@@ -1,0 +1,3 @@
+from source_exact_online.source import SourceExactOnline
+
+__all__ = ["SourceExactOnline"]
