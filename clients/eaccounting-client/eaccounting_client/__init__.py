@@ -1,0 +1,57 @@
+"""Wire-protocol client for the Visma eAccounting API v2, shared by the source and the destination."""
+
+from .auth import REVOKED_GRANT_MESSAGE, EAccountingAuthenticator
+from .backoff import EAccountingBackoffStrategy, rate_limit_wait
+from .client import EAccountingClient
+from .config import Credentials, EAccountingConfig, InvalidConfigError, parse_config
+from .errors import ApiError, EAccountingApiError, EAccountingErrorHandler
+from .pacing import CALLS_PER_MINUTE, EndpointCallBudget
+from .paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, has_next_page, page_records, paging_params
+from .scopes import READ_ONLY_SYNC_SCOPES, READ_SCOPES_BY_RESOURCE, REQUIRED_SCOPES, resource_of, scopes_for
+from .urls import (
+    PRODUCTION_API_URL,
+    PRODUCTION_IDENTITY_URL,
+    SANDBOX_API_URL,
+    SANDBOX_IDENTITY_URL,
+    check_transport,
+    resource_url,
+    token_endpoint,
+)
+from .values import filter_datetime_literal, parse_api_datetime, to_amount
+
+__all__ = [
+    "CALLS_PER_MINUTE",
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "PRODUCTION_API_URL",
+    "PRODUCTION_IDENTITY_URL",
+    "READ_ONLY_SYNC_SCOPES",
+    "READ_SCOPES_BY_RESOURCE",
+    "REQUIRED_SCOPES",
+    "REVOKED_GRANT_MESSAGE",
+    "SANDBOX_API_URL",
+    "SANDBOX_IDENTITY_URL",
+    "ApiError",
+    "Credentials",
+    "EAccountingApiError",
+    "EAccountingAuthenticator",
+    "EAccountingBackoffStrategy",
+    "EAccountingClient",
+    "EAccountingConfig",
+    "EAccountingErrorHandler",
+    "EndpointCallBudget",
+    "InvalidConfigError",
+    "check_transport",
+    "filter_datetime_literal",
+    "has_next_page",
+    "page_records",
+    "paging_params",
+    "parse_api_datetime",
+    "parse_config",
+    "rate_limit_wait",
+    "resource_of",
+    "resource_url",
+    "scopes_for",
+    "to_amount",
+    "token_endpoint",
+]

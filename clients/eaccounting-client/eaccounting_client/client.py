@@ -1,0 +1,126 @@
+"""A small request API over the CDK's HttpClient, for code that is not an HttpStream (the destination, `check`).
+
+Same authenticator, pacing, retries and error mapping as the source streams use.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any
+
+import orjson
+import requests
+from airbyte_cdk.sources.streams.http import HttpClient
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
+
+from .auth import EAccountingAuthenticator
+from .backoff import EAccountingBackoffStrategy
+from .config import EAccountingConfig, parse_config
+from .errors import ApiError, EAccountingApiError, EAccountingErrorHandler
+from .pacing import CALLS_PER_MINUTE, EndpointCallBudget
+from .paging import MAX_PAGE_SIZE, has_next_page, page_records, paging_params
+from .urls import resource_url
+
+JSON_HEADERS = {"Accept": "application/json"}
+
+
+class _ReturnClientErrors(ErrorHandler):
+    """For writes: validation/conflict answers go back to the caller as EAccountingApiError, not as a crash."""
+
+    def __init__(self, inner: EAccountingErrorHandler) -> None:
+        self._inner = inner
+
+    @property
+    def max_retries(self) -> int | None:
+        return self._inner.max_retries
+
+    @property
+    def max_time(self) -> int | None:
+        return self._inner.max_time
+
+    def interpret_response(self, response_or_exception: Any = None) -> ErrorResolution:
+        resolution = self._inner.interpret_response(response_or_exception)
+        if (
+            isinstance(response_or_exception, requests.Response)
+            and resolution.response_action == ResponseAction.FAIL
+            and response_or_exception.status_code in (400, 404, 409)
+        ):
+            return ErrorResolution(ResponseAction.IGNORE, resolution.failure_type, resolution.error_message)
+        return resolution
+
+
+class EAccountingClient:
+    def __init__(
+        self,
+        config: MutableMapping[str, Any],
+        logger: logging.Logger | None = None,
+        calls_per_minute: int = CALLS_PER_MINUTE,
+        budget: EndpointCallBudget | None = None,
+    ) -> None:
+        self.settings: EAccountingConfig = parse_config(config)
+        self.logger = logger or logging.getLogger("airbyte")
+        # The authenticator keeps and mutates *this* mapping, so rotations reach the caller's config too.
+        config.setdefault("identity_url", self.settings.identity_url)
+        self.authenticator = EAccountingAuthenticator(config)
+        self.budget = budget or EndpointCallBudget(calls_per_minute)
+        self.backoff_strategy = EAccountingBackoffStrategy()
+        self.error_handler = EAccountingErrorHandler(self.logger)
+        self._http = HttpClient(
+            name="eaccounting",
+            logger=self.logger,
+            error_handler=_ReturnClientErrors(self.error_handler),
+            api_budget=self.budget,
+            authenticator=self.authenticator,
+            backoff_strategy=self.backoff_strategy,
+            request_timeout=(10, 120),
+        )
+
+    def url(self, path: str) -> str:
+        return resource_url(self.settings.api_url, path)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one request; return the decoded JSON body (None when empty). 4xx answers raise EAccountingApiError."""
+        url = self.url(path)
+        _, response = self._http.send_request(
+            http_method=method,
+            url=url,
+            request_kwargs={},
+            headers=JSON_HEADERS,
+            params={k: str(v) for k, v in (params or {}).items()},
+            json=json,
+        )
+        if not response.ok:
+            raise EAccountingApiError(method, url, ApiError.from_response(response))
+        return orjson.loads(response.content) if response.content else None
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params)
+
+    def post(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("POST", path, params=params, json=body)
+
+    def put(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("PUT", path, params=params, json=body)
+
+    def delete(self, path: str) -> Any:
+        return self.request("DELETE", path)
+
+    def iter_records(
+        self, path: str, params: Mapping[str, Any] | None = None, page_size: int = MAX_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
+        """Every record of a collection, page by page (for bulk lookups such as customers by e-mail)."""
+        page = 1
+        while True:
+            body = self.get(path, {**(params or {}), **paging_params(page, page_size)})
+            yield from page_records(body, self.url(path))
+            if not has_next_page(body):
+                return
+            page += 1

@@ -1,0 +1,48 @@
+"""The connector configuration both eAccounting connectors share (keys fixed by DESIGN.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .urls import PRODUCTION_API_URL, PRODUCTION_IDENTITY_URL, check_transport
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1)
+    refresh_token: str = Field(min_length=1)
+    access_token: str | None = None
+    token_expiry_date: str | None = None
+
+
+class EAccountingConfig(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    api_url: str = PRODUCTION_API_URL
+    identity_url: str = PRODUCTION_IDENTITY_URL
+    credentials: Credentials
+
+    @field_validator("api_url", "identity_url")
+    @classmethod
+    def _transport_is_safe(cls, value: str, info: Any) -> str:
+        return check_transport(value, info.field_name)
+
+
+class InvalidConfigError(ValueError):
+    """The configuration cannot work; the message names the field and never its secret value."""
+
+
+def parse_config(config: Mapping[str, Any]) -> EAccountingConfig:
+    try:
+        return EAccountingConfig.model_validate(dict(config))
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            field = ".".join(str(part) for part in error["loc"]) or "config"
+            problems.append(f"{field}: {error['msg']}")
+        raise InvalidConfigError("Invalid eAccounting configuration — " + "; ".join(problems)) from None

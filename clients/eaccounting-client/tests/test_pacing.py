@@ -1,0 +1,37 @@
+"""Pacing: the quota is per endpoint, so one busy endpoint must not slow the others."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import requests
+
+from eaccounting_client import EndpointCallBudget
+
+
+def _request(path: str) -> requests.PreparedRequest:
+    return requests.Request("GET", f"https://eaccountingapi.vismaonline.com/v2/{path}?$page=1").prepare()
+
+
+def test_given_quota_used_up_on_one_endpoint_when_calling_it_again_then_waits_for_the_window():
+    budget = EndpointCallBudget(calls_per_minute=3, interval=timedelta(seconds=0.6))
+    started = time.monotonic()
+    for _ in range(4):
+        budget.acquire_call(_request("customers"))
+    assert time.monotonic() - started >= 0.4
+
+
+def test_given_quota_used_up_on_one_endpoint_when_calling_another_then_no_wait():
+    budget = EndpointCallBudget(calls_per_minute=3, interval=timedelta(seconds=30))
+    for _ in range(3):
+        budget.acquire_call(_request("customers"))
+    started = time.monotonic()
+    for path in ("articles", "orders", "Customers/123".replace("Customers", "units")):
+        budget.acquire_call(_request(path))
+    assert time.monotonic() - started < 0.5
+
+
+def test_given_collection_and_item_paths_when_paced_then_they_share_one_budget():
+    budget = EndpointCallBudget(calls_per_minute=600)
+    assert budget.get_matching_policy(_request("customers")) is budget.get_matching_policy(_request("Customers/abc"))

@@ -1,0 +1,3 @@
+from .source import SourceEAccounting
+
+__all__ = ["SourceEAccounting"]

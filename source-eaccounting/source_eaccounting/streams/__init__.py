@@ -1,0 +1,3 @@
+from .catalogue import ALL_STREAMS
+
+__all__ = ["ALL_STREAMS"]
