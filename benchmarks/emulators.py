@@ -135,7 +135,7 @@ def eaccounting(scale: int, repeat: int, page_size: int):
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    # One scale unit is about 490 Exact records and about 156 eAccounting records (emulators/README.md).
+    # One scale unit is about 600 Exact records and about 156 eAccounting records (emulators/README.md).
     parser.add_argument("--exact-scale", type=int, default=210, help="exact-online-emulator --scale (>= 100k records)")
     parser.add_argument("--eaccounting-scale", type=int, default=800, help="eaccounting-emulator --scale (>= 100k)")
     parser.add_argument("--repeat", type=int, default=25, help="samples per timing (median is reported)")

@@ -72,6 +72,18 @@ _BEHAVIOUR: dict[str, dict] = {
         "required": ("Account",),
         "references": {"Account": "crm/Accounts"},
     },
+    "crm/Addresses": {
+        "model": "Address",
+        "deleted": ("Addresses",),
+        # The docs flag nothing but the key; an address without a type means nothing, so Type is asked for (a client
+        # that passes here also passes on Exact). Account-or-Warehouse and the Type enum are checked in rules.
+        "required": ("Type",),
+        "references": {
+            "Account": "crm/Accounts",
+            "Contact": "crm/Contacts",
+            "Warehouse": "inventory/Warehouses",
+        },
+    },
     "logistics/Items": {
         "model": "Item",
         "deleted": ("Items",),
@@ -186,6 +198,7 @@ _BEHAVIOUR: dict[str, dict] = {
 _SYNC: dict[str, str] = {
     "sync/CRM/Accounts": "crm/Accounts",
     "sync/CRM/Contacts": "crm/Contacts",
+    "sync/CRM/Addresses": "crm/Addresses",
     "sync/Logistics/Items": "logistics/Items",
     "sync/Logistics/SalesItemPrices": "logistics/SalesItemPrices",
     "sync/SalesOrder/SalesOrderHeaders": "salesorder/SalesOrders",
@@ -201,6 +214,7 @@ _SYNC: dict[str, str] = {
 _BULK: dict[str, str] = {
     "bulk/CRM/Accounts": "crm/Accounts",
     "bulk/CRM/Contacts": "crm/Contacts",
+    "bulk/CRM/Addresses": "crm/Addresses",
     "bulk/Logistics/Items": "logistics/Items",
     "bulk/Logistics/SalesItemPrices": "logistics/SalesItemPrices",
     "bulk/SalesOrder/SalesOrders": "salesorder/SalesOrders",

@@ -13,6 +13,7 @@ import random
 import uuid
 from typing import Any
 
+import pycountry
 from faker import Faker
 from stdnum import ean, luhn
 from stdnum.be import vat as be_vat
@@ -30,6 +31,8 @@ from exact_online_emulator.models.rules import account_code, stock_position_fiel
 COUNTRIES = ("NL", "BE", "DE", "SE", "NO")
 LOCALES = {"NL": "nl_NL", "BE": "nl_BE", "DE": "de_DE", "SE": "sv_SE", "NO": "no_NO"}
 LANGUAGES = {"NL": "NL", "BE": "NL", "DE": "DE", "SE": "SV", "NO": "NO"}
+PO_BOX = {"NL": "Postbus", "BE": "Postbus", "DE": "Postfach", "SE": "Box", "NO": "Postboks"}
+VISIT, INVOICE, DELIVERY = 1, 3, 4
 CURRENCY = "EUR"
 DAY = 86400.0
 
@@ -112,6 +115,7 @@ ORDERS_PER_SCALE = 40
 class Seeder:
     def __init__(self, backend: Backend, seed: int, scale: int, empty: bool) -> None:
         self.backend = backend
+        self.seed = seed
         self.rng = random.Random(seed)
         self.scale = max(1, scale)
         self.empty = empty
@@ -300,6 +304,85 @@ class Seeder:
         division.counters.update(
             account_code=1000 + len(accounts), order_number=len(self.rows.get("salesorder/SalesOrders", []))
         )
+        # Addresses draw from their own generator so every other seeded record stays as it was before they existed.
+        shared, self.rng = self.rng, random.Random(f"{self.seed}/{division.code}/addresses")
+        try:
+            self.addresses(division, accounts)
+        finally:
+            self.rng = shared
+
+    def addresses(self, division: Division, accounts: list[dict[str, Any]]) -> None:
+        """A visit address per account (its own address, main), and for companies often a P.O. box to invoice and
+        one or two delivery addresses in the same country; the warehouses have their own delivery addresses."""
+        rng = self.rng
+        contact_names = {row["ID"]: row["FullName"] for row in self.rows.get("crm/Contacts", [])}
+        for warehouse in self.warehouses:
+            city, postcode, street = rng.choice(self.pool["NL"]["addresses"])
+            self.add(
+                division,
+                "crm/Addresses",
+                {
+                    "Type": DELIVERY,
+                    "Main": True,
+                    "Warehouse": warehouse["ID"],
+                    "WarehouseCode": warehouse["Code"],
+                    "WarehouseDescription": warehouse["Description"],
+                    "AddressLine1": street,
+                    "Postcode": postcode,
+                    "City": city,
+                    "Country": "NL",
+                    "CountryName": pycountry.countries.get(alpha_2="NL").name,
+                },
+                days_ago=400,
+            )
+        for account in accounts:
+            country = account["Country"]
+            is_company = account["_is_company"]
+            owner = {
+                "Account": account["ID"],
+                "AccountName": account["Name"],
+                "AccountIsSupplier": account["IsSupplier"],
+                "Country": country,
+                "CountryName": pycountry.countries.get(alpha_2=country).name,
+            }
+            created = rng.uniform(30, 300)
+            visit = {
+                **owner,
+                "Type": VISIT,
+                "Main": True,
+                "AddressLine1": account["AddressLine1"],
+                "Postcode": account["Postcode"],
+                "City": account["City"],
+                "Phone": account["Phone"],
+                "Contact": account.get("MainContact"),
+                "ContactName": contact_names.get(account.get("MainContact")),
+            }
+            self.add(division, "crm/Addresses", visit, days_ago=created)
+            if is_company and rng.random() < 0.4:
+                _city, postcode, _street = rng.choice(self.pool[country]["addresses"])
+                invoice = {
+                    **owner,
+                    "Type": INVOICE,
+                    "Main": True,
+                    "AddressLine1": f"{PO_BOX[country]} {rng.randrange(10, 9999)}",
+                    "Postcode": postcode,
+                    "City": account["City"],
+                }
+                self.add(division, "crm/Addresses", invoice, days_ago=rng.uniform(1, created))
+            deliveries = rng.choice((0, 0, 1, 1, 2)) if is_company else int(rng.random() < 0.15)
+            for number in range(deliveries):
+                city, postcode, street = rng.choice(self.pool[country]["addresses"])
+                delivery = {
+                    **owner,
+                    "Type": DELIVERY,
+                    "Main": number == 0,
+                    "AddressLine1": street,
+                    "AddressLine2": "Goods entrance" if is_company and rng.random() < 0.3 else None,
+                    "Postcode": postcode,
+                    "City": city,
+                    "Notes": "Deliver on weekdays between 8:00 and 16:00" if rng.random() < 0.2 else None,
+                }
+                self.add(division, "crm/Addresses", delivery, days_ago=rng.uniform(1, created))
 
     def account(self, division: Division, n: int) -> dict[str, Any]:
         rng = self.rng
@@ -370,6 +453,7 @@ class Seeder:
             )
             account["MainContact"] = contact["ID"]
         account["_vat_code"] = vat_code
+        account["_is_company"] = is_company
         return account
 
     def item(self, division: Division, n: int) -> dict[str, Any]:

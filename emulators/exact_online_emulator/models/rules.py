@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import pycountry
+
 from exact_online_emulator.entities import ENTITY_BY_PATH, Entity
 from exact_online_emulator.exceptions import BadRequest
 
@@ -18,6 +20,8 @@ STATUS_TEXT = {12: "Open", 20: "Partial", 21: "Complete", 45: "Cancelled"}
 DRAFT, PROCESSED = 12, 21
 _PRICING = {"Quantity", "UnitPrice", "Discount", "VATCode", "NetPrice"}
 ACCOUNT_CODE_WIDTH = 18
+ADDRESS_TYPES = {1: "Visit", 2: "Postal", 3: "Invoice", 4: "Delivery"}
+DELIVERY_ADDRESS = 4
 
 
 def account_code(code: str | int) -> str:
@@ -42,6 +46,10 @@ def create(backend: Backend, division: Division, entity: Entity, values: dict[st
     if entity.parent is not None:
         _check_parent_exists(division, entity, values)
     row = backend.stamp(division, entity, values, created=True)
+    after = _AFTER_CREATE.get(entity.path)
+    if after is not None:
+        after(backend, division, row)
+        row = division.tables[entity.path].get(row[entity.key])
     if entity.lines is not None and lines:
         _create_lines(backend, division, entity, row, lines)
         row = _after_lines(backend, division, entity, row)
@@ -90,6 +98,10 @@ def delete(backend: Backend, division: Division, entity: Entity, old: Row) -> No
     if entity.lines is not None:
         for line in backend.lines_of(division, entity, key):
             backend.remove_row(division, entity.lines.collection, line[ENTITY_BY_PATH[entity.lines.collection].key])
+    if entity.path == "crm/Accounts":
+        # An account's addresses go with it, each logged in sync/Deleted.
+        for address in [r for r in division.tables["crm/Addresses"].rows.values() if r.get("Account") == key]:
+            backend.remove_row(division, "crm/Addresses", address["ID"])
     if entity.path == "generaljournalentry/GeneralJournalEntries":
         tl = division.tables["financialtransaction/TransactionLines"]
         for line in [r for r in tl.rows.values() if r.get("EntryID") == key]:
@@ -213,6 +225,19 @@ def _refresh_names(division: Division, path: str, row: dict[str, Any]) -> None:
             row["Code"] = account.get("Code")
         parts = [row.get("FirstName"), row.get("MiddleName"), row.get("LastName")]
         row["FullName"] = " ".join(p for p in parts if p)
+    elif path == "crm/Addresses":
+        account = _lookup(division, "crm/Accounts", row.get("Account"))
+        contact = _lookup(division, "crm/Contacts", row.get("Contact"))
+        warehouse = _lookup(division, "inventory/Warehouses", row.get("Warehouse"))
+        country = pycountry.countries.get(alpha_2=row["Country"]) if row.get("Country") else None
+        row.update(
+            AccountName=account.get("Name") if account else None,
+            AccountIsSupplier=account.get("IsSupplier") if account else None,
+            ContactName=contact.get("FullName") if contact else None,
+            CountryName=country.name if country else None,
+            WarehouseCode=warehouse.get("Code") if warehouse else None,
+            WarehouseDescription=warehouse.get("Description") if warehouse else None,
+        )
     elif path == "inventory/ItemWarehouses":
         item = _lookup(division, "logistics/Items", row.get("Item"))
         warehouse = _lookup(division, "inventory/Warehouses", row.get("Warehouse"))
@@ -277,6 +302,67 @@ def _create_contact(backend: Backend, division: Division, values: dict[str, Any]
     values.setdefault("LastName", "")
     values["HID"] = division.next_number("contact_hid", 1)
     _refresh_names(division, "crm/Contacts", values)
+
+
+def _check_address(division: Division, row: dict[str, Any]) -> None:
+    """What Exact's docs say about an address: a documented Type, an account or (delivery only) a warehouse instead."""
+    kind = row.get("Type")
+    if kind is not None and kind not in ADDRESS_TYPES:
+        allowed = ", ".join(f"{name}={code}" for code, name in ADDRESS_TYPES.items())
+        raise BadRequest(f"Type: {kind} is not a valid address type ({allowed}).")
+    if row.get("Warehouse") is not None:
+        if kind != DELIVERY_ADDRESS:
+            raise BadRequest("Warehouse can only be filled for an address of type Delivery (4).")
+        if row.get("Account") is not None:
+            raise BadRequest("Account must be empty when a Warehouse is linked to the address.")
+    elif row.get("Account") is None:
+        raise BadRequest("Mandatory field is missing: 'Account' (Exact.Web.Api.Models.Address).")
+    country = row.get("Country")
+    if country is not None and pycountry.countries.get(alpha_2=str(country).upper()) is None:
+        raise BadRequest(f"Country: '{country}' is not a country code.")
+    contact = _lookup(division, "crm/Contacts", row.get("Contact"))
+    if contact is not None and row.get("Account") is not None and contact.get("Account") != row["Account"]:
+        raise BadRequest(f"Contact '{row['Contact']}' does not belong to account '{row['Account']}'.")
+
+
+def _siblings(division: Division, row: Row) -> list[Row]:
+    """Other addresses of the same type for the same account (or warehouse)."""
+    owner = ("Account", row["Account"]) if row.get("Account") else ("Warehouse", row.get("Warehouse"))
+    return [
+        r
+        for r in division.tables["crm/Addresses"].rows.values()
+        if r.get(owner[0]) == owner[1] and r.get("Type") == row.get("Type") and r["ID"] != row["ID"]
+    ]
+
+
+def _create_address(backend: Backend, division: Division, values: dict[str, Any]) -> None:
+    if values.get("Country"):
+        values["Country"] = str(values["Country"]).upper()
+    _check_address(division, values)
+    _refresh_names(division, "crm/Addresses", values)
+
+
+def _one_main_address(backend: Backend, division: Division, row: Row) -> None:
+    """Exact keeps one main address per type: the first of its type is main, a new main one demotes the old one."""
+    siblings = _siblings(division, row)
+    if row.get("Main") is None:
+        main = not any(r.get("Main") for r in siblings)
+        row = backend.touch(division, "crm/Addresses", row["ID"], {"Main": main})
+    if row.get("Main"):
+        for other in siblings:
+            if other.get("Main"):
+                backend.touch(division, "crm/Addresses", other["ID"], {"Main": False})
+
+
+def _guard_address_update(backend: Backend, division: Division, old: Row, changes: dict[str, Any]) -> None:
+    if changes.get("Country"):
+        changes["Country"] = str(changes["Country"]).upper()
+    _check_address(division, {**old, **changes})
+
+
+def _after_address_update(backend: Backend, division: Division, old: Row, row: Row) -> None:
+    if row.get("Main") and (not old.get("Main") or old.get("Type") != row.get("Type")):
+        _one_main_address(backend, division, row)
 
 
 def _create_item(backend: Backend, division: Division, values: dict[str, Any]) -> None:
@@ -394,6 +480,7 @@ def _create_named(backend: Backend, division: Division, values: dict[str, Any]) 
 _CREATE = {
     "crm/Accounts": _create_account,
     "crm/Contacts": _create_contact,
+    "crm/Addresses": _create_address,
     "logistics/Items": _create_item,
     "logistics/SalesItemPrices": _create_sales_item_price,
     "salesorder/SalesOrders": _create_sales_order,
@@ -752,8 +839,13 @@ def _guard_account_delete(backend: Backend, division: Division, old: Row) -> Non
             raise BadRequest(f"Account '{old.get('Code', '').strip()}' is in use and can not be deleted.")
 
 
-_UPDATE_GUARD = {"salesorder/SalesOrders": _guard_order_update, "inventory/StockCounts": _guard_stock_count_update}
-_AFTER_UPDATE = {"inventory/StockCounts": _after_stock_count_update}
+_UPDATE_GUARD = {
+    "salesorder/SalesOrders": _guard_order_update,
+    "inventory/StockCounts": _guard_stock_count_update,
+    "crm/Addresses": _guard_address_update,
+}
+_AFTER_CREATE = {"crm/Addresses": _one_main_address}
+_AFTER_UPDATE = {"inventory/StockCounts": _after_stock_count_update, "crm/Addresses": _after_address_update}
 _DELETE_GUARD = {
     "salesorder/SalesOrders": _guard_order_delete,
     "inventory/StockCounts": _guard_processed_delete,

@@ -17,6 +17,7 @@ from pathlib import Path
 SERVED = [
     "crm/Accounts",
     "crm/Contacts",
+    "crm/Addresses",
     "logistics/Items",
     "logistics/SalesItemPrices",
     "logistics/Units",
@@ -45,6 +46,7 @@ SERVED = [
     "current/Me",
     "sync/CRM/Accounts",
     "sync/CRM/Contacts",
+    "sync/CRM/Addresses",
     "sync/Logistics/Items",
     "sync/Logistics/SalesItemPrices",
     "sync/SalesOrder/SalesOrderHeaders",
@@ -59,6 +61,7 @@ SERVED = [
     "sync/Deleted",
     "bulk/CRM/Accounts",
     "bulk/CRM/Contacts",
+    "bulk/CRM/Addresses",
     "bulk/Logistics/Items",
     "bulk/Logistics/SalesItemPrices",
     "bulk/SalesOrder/SalesOrders",
