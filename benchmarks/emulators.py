@@ -13,19 +13,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import requests
 
+from emulator_kit.process import EmulatorProcess
 from exact_online_emulator.schema import ENTITIES
 
-BIN = Path(sys.executable).parent
 PAGE_TARGET = 3.0
 START_TARGET_SECONDS = 30.0
 MIN_RECORDS = 100_000
@@ -34,15 +32,8 @@ MIN_RECORDS = 100_000
 @contextmanager
 def emulator(command: str, *args: str) -> Iterator[tuple[dict[str, Any], float]]:
     started = time.perf_counter()
-    process = subprocess.Popen([str(BIN / command), "--port", "0", *args], stdout=subprocess.PIPE, text=True)
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        if not line:
-            raise SystemExit(f"{command} {' '.join(args)} did not start")
-        yield json.loads(line), time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    with EmulatorProcess(command, *args) as process:
+        yield process.start_line, time.perf_counter() - started
 
 
 def token(url: str, credentials: dict[str, str]) -> str:
@@ -82,7 +73,7 @@ def measure_page(
 
 
 def exact_online(scale: int, repeat: int) -> list[tuple[str, float, float, str]]:
-    with emulator("exact-online-emulator", "--seed", "1", "--scale", str(scale)) as (start, startup):
+    with emulator("exact-online-emulator", "--scale", str(scale)) as (start, startup):
         base, division = start["base_url"], start["division"]
         session = requests.Session()
         session.headers.update(
@@ -111,7 +102,7 @@ def exact_online(scale: int, repeat: int) -> list[tuple[str, float, float, str]]
 
 
 def eaccounting(scale: int, repeat: int, page_size: int):
-    with emulator("eaccounting-emulator", "--seed", "1", "--scale", str(scale)) as (start, startup):
+    with emulator("eaccounting-emulator", "--scale", str(scale)) as (start, startup):
         session = requests.Session()
         session.headers.update(
             {"Authorization": f"Bearer {token(start['identity_url'] + '/connect/token', start['credentials'])}"}

@@ -6,33 +6,13 @@ so what it prints is what a connector would see.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import requests
 
+from emulator_kit.process import EmulatorProcess
+
 TIMEOUT = 30
-
-
-@contextmanager
-def running(command: str, *args: str) -> Iterator[dict[str, Any]]:
-    executable = Path(sys.executable).with_name(command)
-    process = subprocess.Popen(
-        [str(executable), "--port", "0", "--seed", "1", *args], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        line = process.stdout.readline() if process.stdout else ""
-        if not line:
-            raise SystemExit(f"{command} did not start (exit code {process.wait(timeout=TIMEOUT)})")
-        yield json.loads(line)
-    finally:
-        process.terminate()
-        process.wait(timeout=TIMEOUT)
 
 
 def _refresh(token_url: str, credentials: dict[str, str]) -> str:
@@ -114,9 +94,9 @@ def eaccounting(start: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    with running("exact-online-emulator") as exact, running("eaccounting-emulator") as visma:
-        exact_online(exact)
-        eaccounting(visma)
+    with EmulatorProcess("exact-online-emulator") as exact, EmulatorProcess("eaccounting-emulator") as visma:
+        exact_online(exact.start_line)
+        eaccounting(visma.start_line)
     print("\nBoth emulators served real OAuth, OData and eAccounting calls; see emulators/README.md for their options.")
 
 
