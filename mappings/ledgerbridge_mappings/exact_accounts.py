@@ -107,6 +107,11 @@ class AccountPlanner:
             return
         account_id = str(existing["ID"])
         if not rules.update_existing:
+            if contact is not None and not self.lookups.contacts.of_account(account_id):
+                # A company account without any contact: a sync stopped between the two creates; complete it.
+                body = {**contact, "Account": account_id}
+                plan.writes.append(PlannedWrite(CONTACTS, Action.CREATE, body, ref, "main contact missing"))
+                return
             reason = f"matches Exact account {code_key(existing.get('Code'))}; updating is off"
             plan.writes.append(PlannedWrite(ACCOUNTS, Action.SKIP, {}, ref, reason, target_id=account_id))
             return

@@ -67,10 +67,22 @@ def test_given_a_matching_account_and_updates_off_when_planned_then_skipped_nami
 ):
     existing = exact_account("acme", **{"Code": "              1001", **account_fields})
     plan = plan_for(
-        ea_customer("acme", "SE", CustomerNumber="1001"), accounts=[existing], customers={"match_key": match_key}
+        ea_customer("acme", "SE", CustomerNumber="1001"),
+        accounts=[existing],
+        contacts=[EVA],
+        customers={"match_key": match_key},
     )
     write = only(plan, "crm/Accounts", Action.SKIP)
     assert write.target_id == existing["ID"] and "1001" in write.reason and "updating is off" in write.reason
+    assert plan.writes_to("crm/Contacts") == []
+
+
+def test_given_a_matched_company_without_any_contact_and_updates_off_when_planned_then_its_contact_is_created():
+    """A sync stopped between the account and its contact: the rerun completes the pair instead of skipping it."""
+    existing = exact_account("acme", Code="              1001", Email="billing@acme.example")
+    plan = plan_for(ea_customer("acme", "SE", CustomerNumber="1001"), accounts=[existing])
+    contact = only(plan, "crm/Contacts", Action.CREATE)
+    assert contact.body["Account"] == existing["ID"] and plan.writes_to("crm/Accounts") == []
 
 
 def current_account(**changes):

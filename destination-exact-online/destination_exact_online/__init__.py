@@ -1,0 +1,3 @@
+from destination_exact_online.destination import DestinationExactOnline
+
+__all__ = ["DestinationExactOnline"]

@@ -1,0 +1,77 @@
+"""The Airbyte destination: spec, check and write for Exact Online."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, MutableMapping
+from datetime import date
+from typing import Any
+
+from airbyte_cdk.destinations import Destination
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    ConfiguredAirbyteCatalog,
+    ConnectorSpecification,
+    FailureType,
+    Status,
+)
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_exact_online.config import ConfigError, DestinationConfig
+from destination_exact_online.exact_state import ExactState
+from destination_exact_online.quiet_http_log import http_logger
+from destination_exact_online.spec import connector_specification
+from destination_exact_online.target import ExactOnlineTarget
+from exact_online_client import ExactOnlineClient
+from exact_online_client.rate_limits import Clock
+from ledgerbridge_mappings import check_exact_rules
+from ledgerbridge_writer import Writer
+
+
+class DestinationExactOnline(Destination):
+    def __init__(self, clock: Clock | None = None, today: date | None = None) -> None:
+        self._clock = clock  # tests pass the emulator's fast clock
+        self._today = today
+
+    def spec(self, logger: logging.Logger) -> ConnectorSpecification:
+        return connector_specification()
+
+    def _client(self, config: MutableMapping[str, Any]) -> ExactOnlineClient:
+        # The client's authenticator writes rotated tokens into this very mapping and emits it as CONNECTOR_CONFIG.
+        return ExactOnlineClient(config, clock=self._clock, logger=http_logger(), name="destination_exact_online")
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        try:
+            settings = DestinationConfig(config)
+            client = self._client(config)  # type: ignore[arg-type]
+            division = settings.division or client.current_division()
+            lookups = ExactState(client, division, settings.rules).for_check()
+        except ConfigError as error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
+        except AirbyteTracedException as error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=error.message or "Exact Online refused")
+        except Exception as error:  # check reports, it does not crash (Airbyte destination contract)
+            return AirbyteConnectionStatus(
+                status=Status.FAILED, message=f"Could not reach Exact Online: {type(error).__name__}"
+            )
+        problems = check_exact_rules(settings.rules, lookups)
+        if problems:
+            text = "; ".join(f"mapping.{p.setting}: {p.message}" for p in problems)
+            return AirbyteConnectionStatus(status=Status.FAILED, message=text)
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+
+    def write(
+        self,
+        config: Mapping[str, Any],
+        configured_catalog: ConfiguredAirbyteCatalog,
+        input_messages: Iterable[AirbyteMessage],
+    ) -> Iterable[AirbyteMessage]:
+        try:
+            settings = DestinationConfig(config)
+        except ConfigError as error:
+            raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
+        client = self._client(config)  # type: ignore[arg-type]
+        streams = frozenset(configured.stream.name for configured in configured_catalog.streams)
+        target = ExactOnlineTarget(settings, client, self._today or date.today(), streams)
+        yield from Writer(target, dry_run=settings.dry_run).write(configured_catalog, input_messages)

@@ -1,0 +1,126 @@
+"""The Exact Online half of the destination: plan eAccounting records with the mapping rules against one bulk read of
+Exact's state, and send each planned write through the shared Exact Online client."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_exact_online.config import DestinationConfig
+from destination_exact_online.exact_state import ExactState
+from destination_exact_online.rejections import ErrorBudget, rejection_of
+from exact_online_client import ExactOnlineClient
+from ledgerbridge_mappings import (
+    AccountPlanner,
+    ExactLookups,
+    GoodsDeliveryPlanner,
+    ItemPlanner,
+    StockCountPlanner,
+)
+from ledgerbridge_mappings.lookups import code_key
+from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target
+
+CUSTOMERS, ARTICLES, ORDERS = "customers", "articles", "orders"
+STOCK_COUNT = "stock count"
+# The key of each collection this destination creates in, as Exact names it.
+KEY_FIELD = {"salesorder/GoodsDeliveries": "EntryID", "inventory/StockCounts": "StockCountID"}
+# Test-only: SIGKILL this process right after the Nth write Exact confirmed (crash-safety tests).
+CRASH_AFTER_WRITES = "LEDGERBRIDGE_TEST_CRASH_AFTER_WRITES"
+
+
+class ExactOnlineTarget(Target):
+    streams = frozenset({CUSTOMERS, ARTICLES, ORDERS})
+
+    def __init__(
+        self, config: DestinationConfig, client: ExactOnlineClient, today: date, streams: frozenset[str] | None = None
+    ) -> None:
+        self.config = config
+        self.rules = config.rules
+        self.client = client
+        self.today = today
+        self.division: int | None = config.division
+        self._incoming = frozenset(streams) if streams is not None else self.streams
+        self.lookups = ExactLookups()
+        self.errors = ErrorBudget()
+        self.writes_sent = 0
+        crash_after = os.environ.get(CRASH_AFTER_WRITES)
+        self._crash_after = int(crash_after) if crash_after else None
+
+    # ------------------------------------------------------------------------------------------------ planning
+
+    def load_lookups(self) -> None:
+        if self.division is None:
+            self.division = self.client.current_division()
+        state = ExactState(self.client, self.division, self.rules)
+        self.lookups = state.lookups(self._incoming & self.streams)
+        self.accounts = AccountPlanner(self.rules, self.lookups)
+        self.items = ItemPlanner(self.rules, self.lookups)
+        self.stock = StockCountPlanner(self.rules, self.lookups, self.today, self.items)
+        self.deliveries = GoodsDeliveryPlanner(self.rules, self.lookups, self.today)
+
+    def plan(self, stream: str, record: Mapping[str, Any]) -> RecordWork:
+        if stream == CUSTOMERS:
+            return RecordWork.of(self.accounts.plan_customer(record, stream))
+        if stream == ORDERS:
+            return RecordWork.of(self.deliveries.plan_order(record, stream))
+        item = self.items.plan_article(record, stream)
+        if not self.rules.stock.enabled:
+            return RecordWork.of(item)
+        stock = self.stock.add_article(record, stream)
+        joins_count = stock.ok and not stock.writes
+        return RecordWork.of(item, stock, batches={STOCK_COUNT} if joins_count else ())
+
+    def validate(self, work: RecordWork) -> list[RecordFailure]:
+        """What the bulk read already tells us Exact would refuse: an account code another account holds."""
+        failures = []
+        for write in work.writes:
+            if write.target_collection == "crm/Accounts" and write.action == "create" and "Code" in write.body:
+                code = code_key(write.body["Code"])
+                holder = self.lookups.accounts.by_code.get(code or "")
+                if holder is not None:
+                    failures.append(
+                        RecordFailure(
+                            "CustomerNumber",
+                            f"Exact account code {code} belongs to another account that does not match on "
+                            f"{self.rules.customers.match_key.value}; match on customer_number or let Exact number "
+                            "new accounts (use_customer_number_as_code: false)",
+                        )
+                    )
+        return failures
+
+    def batches(self) -> list[BatchWrite]:
+        if not self.rules.stock.enabled or not hasattr(self, "stock"):
+            return []
+        batch = self.stock.stock_count()
+        return [] if batch is None else [BatchWrite(STOCK_COUNT, batch.write, list(batch.sources))]
+
+    # ------------------------------------------------------------------------------------------------ writing
+
+    def execute(self, write: Any, body: dict[str, Any]) -> str | None:
+        collection = write.target_collection
+        self.errors.check(collection)
+        assert self.division is not None, "load_lookups() runs before the first write"
+        try:
+            if write.action == "create":
+                created = self.client.create(self.division, collection, body)
+                target_id = created.get(KEY_FIELD.get(collection, "ID"))
+                if not target_id:
+                    raise RecordWriteError(collection, "Exact confirmed the create but returned no key")
+            else:
+                self.client.update(self.division, collection, write.target_id, body)
+                target_id = write.target_id
+        except AirbyteTracedException as error:
+            rejection = rejection_of(error, collection)
+            if rejection is None:
+                raise
+            self.errors.count(collection)
+            raise rejection from None
+        self.writes_sent += 1
+        if self._crash_after is not None and self.writes_sent >= self._crash_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return str(target_id)

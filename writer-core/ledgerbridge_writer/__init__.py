@@ -1,0 +1,28 @@
+"""ledgerbridge-writer-core: the generic half of the ledgerbridge destinations (see README.md)."""
+
+from .activity import ActivityEntry, Outcome, WriteResult, json_log, log_message
+from .counters import SyncCounters
+from .links import UnresolvedLink, resolve_links, set_path
+from .state_gate import StateGate
+from .target import Target
+from .work import BatchWrite, RecordFailure, RecordWork, RecordWriteError
+from .writer import Writer
+
+__all__ = [
+    "ActivityEntry",
+    "BatchWrite",
+    "Outcome",
+    "RecordFailure",
+    "RecordWork",
+    "RecordWriteError",
+    "StateGate",
+    "SyncCounters",
+    "Target",
+    "UnresolvedLink",
+    "WriteResult",
+    "Writer",
+    "json_log",
+    "log_message",
+    "resolve_links",
+    "set_path",
+]

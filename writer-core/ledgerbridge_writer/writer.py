@@ -1,0 +1,235 @@
+"""The ``write()`` loop every ledgerbridge destination shares.
+
+Records are buffered in arrival order (order matters: an article's item is created before its stock line refers to
+it); on each STATE message, and whenever the buffer is full, the buffered records are planned, validated and
+executed, then the STATE is echoed once every record before it is committed (see ``state_gate``). At the end of input
+the remaining records are flushed, the target's end-of-sync batches are executed, the deferred states released and a
+summary logged. A record that fails is logged with the field at fault and the sync goes on; an exception that is not
+a ``RecordWriteError`` (daily budget spent, credentials refused, the system down) stops the sync with every state
+committed so far already echoed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Level, Type
+
+from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of
+from .counters import SyncCounters
+from .links import UnresolvedLink, resolve_links
+from .state_gate import StateGate
+from .target import Target
+from .work import RecordWork, RecordWriteError
+
+logger = logging.getLogger("airbyte")
+
+DEFAULT_MAX_BUFFER = 1000
+
+
+@dataclass(slots=True)
+class _Buffered:
+    position: int
+    stream: str
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
+class _Held:
+    """A record whose activity line waits for the end-of-sync batches it joined."""
+
+    stream: str
+    position: int
+    entry: ActivityEntry
+    batches: set[str]
+
+
+@dataclass
+class Writer:
+    """Drives a ``Target`` through one sync. Use once: ``yield from Writer(target).write(catalog, messages)``."""
+
+    target: Target
+    dry_run: bool = False
+    max_buffer: int = DEFAULT_MAX_BUFFER
+    counters: SyncCounters = field(default_factory=SyncCounters)
+
+    def __post_init__(self) -> None:
+        self.gate = StateGate(withhold_all=self.dry_run)
+        self._buffer: list[_Buffered] = []
+        self._received = 0
+        self._lookups_loaded = False
+        self._created: dict[str, str] = {}
+        self._held: list[_Held] = []
+        self._accepted: frozenset[str] = self.target.streams
+
+    # ------------------------------------------------------------------------------------------------ the loop
+
+    def write(
+        self, catalog: ConfiguredAirbyteCatalog | None, messages: Iterable[AirbyteMessage]
+    ) -> Iterator[AirbyteMessage]:
+        try:
+            yield from self._announce(catalog)
+            for message in messages:
+                if message.type == Type.RECORD and message.record is not None:
+                    yield from self._receive(message.record.stream, message.record.data)
+                elif message.type == Type.STATE and message.state is not None:
+                    yield from self._flush()
+                    self.gate.add(message, self._received)
+                    yield from self.gate.release()
+            yield from self._flush()
+            yield from self._run_batches()
+            yield from self.gate.release()
+            yield from self._summary()
+        finally:
+            self.target.close()
+
+    def _announce(self, catalog: ConfiguredAirbyteCatalog | None) -> Iterator[AirbyteMessage]:
+        if catalog is None:
+            return
+        names = {configured.stream.name for configured in catalog.streams}
+        for name in sorted(names - self.target.streams):
+            self.counters.ignored_streams[name] += 0
+            yield log_message(f"stream {name!r} is not written by this destination; its records are ignored")
+        self._accepted = frozenset(names & self.target.streams)
+
+    def _receive(self, stream: str, data: dict[str, Any]) -> Iterator[AirbyteMessage]:
+        if stream not in self._accepted:
+            if stream not in self.counters.ignored_streams:
+                yield log_message(f"stream {stream!r} is not written by this destination; its records are ignored")
+            self.counters.ignored_streams[stream] += 1
+            return
+        self._buffer.append(_Buffered(self._received, stream, data))
+        self._received += 1
+        if len(self._buffer) >= self.max_buffer:
+            yield from self._flush()
+
+    # ------------------------------------------------------------------------------------------------ records
+
+    def _flush(self) -> Iterator[AirbyteMessage]:
+        if not self._buffer:
+            return
+        buffered, self._buffer = self._buffer, []
+        if not self._lookups_loaded:
+            self.target.load_lookups()
+            self._lookups_loaded = True
+        # Plan and validate the whole flush first, so a record that cannot work never costs a request.
+        planned = [(item, self._plan(item)) for item in buffered]
+        for item, work in planned:
+            yield from self._execute(item, work)
+
+    def _plan(self, item: _Buffered) -> RecordWork:
+        work = self.target.plan(item.stream, item.data)
+        if work.ok:
+            work.errors.extend(self.target.validate(work))
+        return work
+
+    def _execute(self, item: _Buffered, work: RecordWork) -> Iterator[AirbyteMessage]:
+        entry = ActivityEntry(work.source_ref, dry_run=self.dry_run)
+        for warning in work.warnings:
+            yield json_log({"event": "warning", **_ref_json(work.source_ref), "message": warning}, Level.WARN)
+        if not work.ok:
+            first = work.errors[0]
+            entry.error_field, entry.error = first.field, "; ".join(f"{e.field}: {e.message}" for e in work.errors)
+            yield from self._finish_record(item, entry)
+            return
+        try:
+            for write in work.writes:
+                entry.writes.append(self._send(write))
+        except (RecordWriteError, UnresolvedLink) as error:
+            entry.error_field = error.field if isinstance(error, RecordWriteError) else error.path
+            entry.error = error.message if isinstance(error, RecordWriteError) else str(error)
+        except Exception as error:
+            entry.error_field, entry.error = "-", f"sync stopped: {getattr(error, 'message', None) or error}"
+            yield from self._finish_record(item, entry)
+            raise
+        if entry.error is None and work.batches:
+            self.gate.record_batched(item.stream, item.position)
+            self._held.append(_Held(item.stream, item.position, entry, set(work.batches)))
+            return
+        yield from self._finish_record(item, entry)
+
+    def _send(self, write: Any) -> WriteResult:
+        outcome = outcome_of(write.action)
+        collection = write.target_collection
+        if outcome is Outcome.SKIPPED:
+            return WriteResult(collection, outcome, write.target_id, write.reason)
+        if outcome is Outcome.CREATED and write.key and write.key in self._created:
+            # Several records of one sync may each carry the create of an object they share (a new customer of two
+            # orders, so that one failing record does not strand the other): it is sent once.
+            return WriteResult(collection, Outcome.SKIPPED, self._created[write.key], "created earlier in this sync")
+        body = resolve_links(write.body, write.links, self._created, placeholder=self.dry_run)
+        if self.dry_run:
+            return WriteResult(collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body))
+        target_id = self.target.execute(write, body)
+        target_id = target_id or write.target_id
+        if write.key and target_id:
+            self._created[write.key] = target_id
+        self.counters.count_write(collection, outcome)
+        return WriteResult(collection, outcome, target_id, write.reason)
+
+    def _finish_record(self, item: _Buffered, entry: ActivityEntry) -> Iterator[AirbyteMessage]:
+        if entry.action is Outcome.FAILED:
+            self.gate.record_failed(item.stream, item.position)
+        self.counters.count_record(item.stream, entry.action)
+        yield activity_message(entry)
+
+    # ------------------------------------------------------------------------------------------------ batches
+
+    def _run_batches(self) -> Iterator[AirbyteMessage]:
+        if not self._lookups_loaded:
+            return
+        results: dict[Any, tuple[WriteResult | None, str | None]] = {}
+        committed: set[str] = set()
+        failed: set[str] = set()
+        for batch in self.target.batches():
+            try:
+                result = self._send(batch.write)
+                error = None
+                committed.add(batch.name)
+            except (RecordWriteError, UnresolvedLink) as problem:
+                result, error = None, str(problem)
+                failed.add(batch.name)
+            for source in batch.sources:
+                results[source] = (result, error)
+        for held in self._held:
+            result, error = results.get(held.entry.source_ref, (None, None))
+            if result is not None:
+                held.entry.writes.append(result)
+            if error is not None or held.batches & failed:
+                held.entry.error_field = held.entry.error_field or "batch"
+                held.entry.error = error or "the batch this record joined was not written"
+            yield from self._finish_record(_Buffered(held.position, held.stream, {}), held.entry)
+        streams_ok = {h.stream for h in self._held if not (h.batches & failed)}
+        streams_failed = {h.stream for h in self._held if h.batches & failed}
+        self.gate.batch_failed(streams_failed)
+        self.gate.batch_committed(streams_ok - streams_failed)
+
+    def _summary(self) -> Iterator[AirbyteMessage]:
+        if self.gate.withheld and not self.dry_run:
+            yield log_message(
+                f"{self.gate.withheld} state message(s) held back because records before them failed; those records "
+                "are read again next sync (records that landed are then skipped as unchanged)",
+                Level.WARN,
+            )
+        summary = {
+            "event": "summary",
+            "dry_run": self.dry_run,
+            **self.counters.as_json(),
+            "states_released": self.gate.released,
+            "states_withheld": self.gate.withheld,
+        }
+        yield json_log(summary)
+
+
+def _ref_json(ref: Any) -> dict[str, Any]:
+    return {"stream": ref.stream, "source_id": ref.id, "source_number": ref.number}
+
+
+def _dry_reason(outcome: Outcome, write: Any, body: dict[str, Any]) -> str:
+    verb = "would create" if outcome is Outcome.CREATED else "would update"
+    fields = ", ".join(sorted(body))
+    reason = f" ({write.reason})" if write.reason else ""
+    return f"{verb}{reason}: {fields}"
