@@ -131,7 +131,7 @@ def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync
 @pytest.mark.slow
 def test_given_a_60_per_minute_window_on_a_fast_clock_when_reading_many_pages_then_no_429(tmp_path):
     # Slow enough that more than 60 calls fit in one emulated minute even on a loaded machine, so pacing must act.
-    speed = 6.0
+    speed = 3.0
     emulator = RunningEmulator("--clock-speed", str(speed), "--scale", "80")
     try:
         source = SourceExactOnline(clock=EmulatedClock(emulator, speed))
