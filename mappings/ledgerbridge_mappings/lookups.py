@@ -115,6 +115,15 @@ class ArticleRef:
     vat_rate_percent: float | None = None
 
 
+def _coding_percent(value: Any) -> float | None:
+    """A coding's ``VatRatePercent`` in percent. The API answers a fraction (0.25 for 25 %, like row ``VatRate``)
+    although the description says "percent"; no VAT rate lies in (0 %, 1 %], so both readings map to one value."""
+    if value is None:
+        return None
+    rate = float(value)
+    return rate * 100.0 if 0.0 < rate <= 1.0 else rate
+
+
 @dataclass(slots=True)
 class ArticleIndex:
     by_number: dict[str, ArticleRef] = field(default_factory=dict)
@@ -122,7 +131,7 @@ class ArticleIndex:
     @classmethod
     def from_records(cls, records: Iterable[Record], codings: Iterable[Record] = ()) -> ArticleIndex:
         """Articles by number; pass ``/articleaccountcodings`` to know each article's VAT rate for validation."""
-        rates = {str(c["Id"]): c.get("VatRatePercent") for c in codings if c.get("Id") is not None}
+        rates = {str(c["Id"]): _coding_percent(c.get("VatRatePercent")) for c in codings if c.get("Id") is not None}
         index = cls()
         for record in records:
             number = code_key(record.get("Number"))

@@ -78,3 +78,15 @@ def test_given_norway_and_belgium_then_only_belgium_is_in_the_eu():
 def test_given_a_vat_number_when_parsed_then_compact_country_and_validity(raw, hint, compact, country, valid):
     parsed = parse_vat_number(raw, hint)
     assert (parsed.compact, parsed.country, parsed.valid) == (compact, country, valid)
+
+
+def test_given_codings_with_fraction_or_percent_rates_when_indexed_then_articles_carry_percent():
+    from ledgerbridge_mappings import ArticleIndex
+
+    articles = [{"Id": "a", "Number": "1", "CodingId": "f"}, {"Id": "b", "Number": "2", "CodingId": "p"}]
+    codings = [{"Id": "f", "VatRatePercent": 0.25}, {"Id": "p", "VatRatePercent": 12.0}]
+
+    index = ArticleIndex.from_records(articles, codings)
+
+    assert index.get("1").vat_rate_percent == 25.0
+    assert index.get("2").vat_rate_percent == 12.0

@@ -1,0 +1,10 @@
+import sys
+
+from .destination import DestinationEaccounting
+
+
+def run() -> None:
+    # Line-buffered stdout: a rotated refresh token (CONNECTOR_CONFIG) and each committed STATE reach the platform
+    # at once, so a destination killed mid-sync loses neither.
+    sys.stdout.reconfigure(line_buffering=True)
+    DestinationEaccounting().run(sys.argv[1:])

@@ -1,0 +1,139 @@
+"""Fixtures: one Exact Online emulator per session (the source side), a fresh eAccounting emulator per test."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .harness import ConfigFile, Emulator, Flow, configured_catalog, console_script
+
+HERE = Path(__file__).parent
+# acceptance-test-config.yml points here; written per session from a running emulator, git-ignored.
+EMULATOR_CONFIG = HERE / ".emulator_config.json"
+
+# eAccounting seed: a Swedish company. Goods coding 25 %, unit "Styck", terms "30 dagar netto".
+GOODS_CODING = "6a8ac4ba-0580-4975-ad2f-89d94a2f20aa"
+PIECE_UNIT = "cd613e30-d8f1-4adf-91b7-584a2265b1f5"
+
+BASE_RULES: dict[str, Any] = {
+    "vat": {
+        "mode": "by_country",
+        "home_country": "SE",
+        "per_country": [{"country": c, "eaccounting_code": "10"} for c in ("SE", "NL", "BE", "DE")],
+        "eu_reverse_charge_code": "39",
+        "export_code": "36",
+    },
+    "articles": {"create_missing": True, "new_article_coding_id": GOODS_CODING, "new_article_unit_id": PIECE_UNIT},
+    "payment_terms": {"default_terms": "30 dagar netto"},
+    "customers": {"use_exact_code_as_customer_number": False},
+}
+
+DOCUMENT_STREAMS = {"accounts", "contacts", "addresses"}
+
+
+def rules(**overrides: Any) -> dict[str, Any]:
+    merged = copy.deepcopy(BASE_RULES)
+    for key, value in overrides.items():
+        merged[key] = {**merged.get(key, {}), **value} if isinstance(value, dict) else value
+    return merged
+
+
+@pytest.fixture(scope="session")
+def exact() -> Iterator[Emulator]:
+    emulator = Emulator("exact-online-emulator", "--seed", "1", "--minutely-limit", "0", "--daily-limit", "0")
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("flows")
+
+
+@pytest.fixture(scope="session")
+def source_config(exact: Emulator, session_dir: Path) -> ConfigFile:
+    announced = exact.announcement
+    return ConfigFile(
+        session_dir / "source_config.json",
+        {
+            "base_url": announced["base_url"],
+            "divisions": [announced["division"]],
+            "credentials": announced["credentials"],
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def discovered(source_config: ConfigFile) -> dict[str, Any]:
+    completed = subprocess.run(
+        [console_script("source-exact-online"), "discover", "--config", str(source_config.path)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    for line in completed.stdout.splitlines():
+        message = json.loads(line) if line.startswith("{") else {}
+        if message.get("type") == "CONTROL":
+            source_config.write(message["control"]["connectorConfig"]["config"])
+        if message.get("type") == "CATALOG":
+            return message["catalog"]
+    raise AssertionError("source-exact-online discover printed no catalog")
+
+
+@pytest.fixture
+def eaccounting() -> Iterator[Emulator]:
+    emulator = Emulator("eaccounting-emulator", "--seed", "1")
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def make_flow(tmp_path: Path, source_config: ConfigFile, discovered: dict[str, Any], eaccounting: Emulator):
+    def make(
+        mapping: dict[str, Any] | None = None,
+        documents: set[str] | frozenset[str] = frozenset({"sales_orders"}),
+        dry_run: bool = False,
+        credentials: dict[str, Any] | None = None,
+    ) -> Flow:
+        """A flow; pass ``credentials`` of an earlier flow of the same test (its refresh token has rotated)."""
+        announced = eaccounting.announcement
+        config = {
+            "api_url": announced["api_url"],
+            "identity_url": announced["identity_url"],
+            "credentials": credentials or announced["credentials"],
+            "dry_run": dry_run,
+            "mapping": mapping if mapping is not None else rules(),
+        }
+        full_refresh = DOCUMENT_STREAMS if "transaction_lines" not in documents or len(documents) > 1 else set()
+        catalog = configured_catalog(discovered, full_refresh=set(full_refresh), incremental=set(documents))
+        catalog_path = tmp_path / "catalog.json"
+        catalog_path.write_text(json.dumps(catalog))
+        return Flow(tmp_path, source_config, ConfigFile(tmp_path / "destination_config.json", config), catalog_path)
+
+    return make
+
+
+VOUCHER_LEDGER = {"receivable_account": 1510, "default_revenue_account": 3001}
+GL_MAP = {
+    "gl_account_map": [
+        {"exact_code": "1300", "eaccounting_account": 1510},
+        {"exact_code": "8000", "eaccounting_account": 3001},
+        {"exact_code": "8100", "eaccounting_account": 3002},
+        {"exact_code": "8200", "eaccounting_account": 3003},
+    ]
+}
+EXPECTED_ORDER_STATUSES = (12, 20, 21)
+
+
+def exact_orders(exact: Emulator) -> list[dict[str, Any]]:
+    """The sales orders of the division the source reads, that the default status filter lets through."""
+    division = exact.announcement["division"]
+    return [
+        order
+        for order in exact.dump()["salesorder/SalesOrders"]
+        if order["Division"] == division and order["Status"] in EXPECTED_ORDER_STATUSES
+    ]

@@ -1,0 +1,4 @@
+from destination_eaccounting.run import run
+
+if __name__ == "__main__":
+    run()
