@@ -4,6 +4,10 @@ turned into the lookup indexes the mapping rules plan against — so no record e
 Only what the incoming streams and the configured rules need is read; every read names its fields with ``$select``
 (mandatory on bulk endpoints) and includes every field a planned update compares, or an unchanged record would look
 changed.
+
+A stock-only sync (``items.create_missing`` and ``items.update_existing`` both off, stock on) writes no item or price,
+so it reads neither: the stock positions alone name each counted item's ID and code, and only a stock item holds a
+position. Item flags are read (``item_flags``) only when an article's item has no position yet.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ ACCOUNT_FIELDS = (
 CONTACT_FIELDS = "ID,Account,Email,BusinessEmail,FullName,FirstName,LastName,Phone,Mobile,IsMainContact"
 ITEM_FIELDS = "ID,Code,Description,ExtraDescription,Notes,Barcode,IsSalesItem,IsStockItem,Unit,SalesVatCode"
 PRICE_FIELDS = "ID,Item,Currency,Price,Account,Project,Employee,Quantity"
-STOCK_FIELDS = "ItemCode,Warehouse,WarehouseCode,CurrentStock"
+STOCK_FIELDS = "ItemId,ItemCode,Warehouse,WarehouseCode,CurrentStock"
+ITEM_FLAG_FIELDS = "ID,Code,IsStockItem"
 ORDER_FIELDS = "OrderID,OrderNumber,Status,ApprovalStatus"
 ORDER_LINE_FIELDS = "ID,OrderID,LineNumber,ItemCode,Quantity,QuantityDelivered,DeliveryStatus"
 
@@ -67,6 +72,17 @@ def _with_mapped(fields: str, rules: ExactRules, scope: FieldMapScope) -> str:
     return ",".join(names)
 
 
+def stock_only(rules: ExactRules) -> bool:
+    """Articles carry only stock: the item rules can neither create nor update an item (nor, so, its price)."""
+    return rules.stock.enabled and not (rules.items.create_missing or rules.items.update_existing)
+
+
+def stock_items_of(positions: list[dict[str, Any]]) -> ExactItemIndex:
+    """The items the stock positions name, any warehouse: each exists in Exact and is a stock item."""
+    items = ({"ID": row["ItemId"], "Code": row.get("ItemCode"), "IsStockItem": True} for row in positions)
+    return ExactItemIndex.from_records(item for item in items if item["ID"])
+
+
 class ExactState:
     """Reads what one sync needs from one division. ``reads`` counts the calls spent, for the summary."""
 
@@ -82,11 +98,11 @@ class ExactState:
     def lookups(self, streams: Collection[str]) -> ExactLookups:
         """Bulk reads for the streams of this sync (customers, articles, orders) and the rules' reference data."""
         rules = self.rules
+        items = "articles" in streams and not stock_only(rules)
         lookups = self.reference_data(
-            vat=("customers" in streams and self._customers_use_vat())
-            or ("articles" in streams and self._items_use_vat()),
+            vat=("customers" in streams and self._customers_use_vat()) or (items and self._items_use_vat()),
             gl_accounts="customers" in streams and self._uses_revenue(),
-            units="articles" in streams,
+            units=items,
             warehouses=False,  # read with the stock positions below
             shipping_methods="orders" in streams and self._uses_shipping_methods(),
             cost_centres=False,
@@ -96,21 +112,27 @@ class ExactState:
             lookups.accounts = ExactAccountIndex.from_records(self._rows(Read("bulk/CRM/Accounts", select)))
             select = _with_mapped(CONTACT_FIELDS, rules, FieldMapScope.CONTACT)
             lookups.contacts = ExactContactIndex.from_records(self._rows(Read("bulk/CRM/Contacts", select)))
-        if "articles" in streams:
+        if items:
             select = _with_mapped(ITEM_FIELDS, rules, FieldMapScope.ITEM)
             lookups.items = ExactItemIndex.from_records(self._rows(Read("bulk/Logistics/Items", select)))
             if rules.items.prices.enabled:
                 prices = self._rows(Read("bulk/Logistics/SalesItemPrices", PRICE_FIELDS))
                 lookups.sales_prices = SalesPriceIndex.from_records(prices)
-            if rules.stock.enabled:
-                positions = self._rows(Read("sync/Inventory/StockPositions", STOCK_FIELDS, FROM_THE_START))
-                lookups.stock_positions = StockPositionIndex.from_records(positions)
-                lookups.warehouses = self._warehouses(positions)
+        if "articles" in streams and rules.stock.enabled:
+            positions = self._rows(Read("sync/Inventory/StockPositions", STOCK_FIELDS, FROM_THE_START))
+            lookups.stock_positions = StockPositionIndex.from_records(positions)
+            lookups.warehouses = self._warehouses(positions)
+            if not items:
+                lookups.items = stock_items_of(positions)
         if "orders" in streams and rules.shipments.enabled:
             orders = self._rows(Read("sync/SalesOrder/SalesOrderHeaders", ORDER_FIELDS, FROM_THE_START))
             lines = self._rows(Read("sync/SalesOrder/SalesOrderLines", ORDER_LINE_FIELDS, FROM_THE_START))
             lookups.sales_orders = SalesOrderIndex.from_records(orders, lines)
         return lookups
+
+    def item_flags(self) -> ExactItemIndex:
+        """Every item's ID and stock flag: what the stock rule needs for an article whose item has no position."""
+        return ExactItemIndex.from_records(self._rows(Read("bulk/Logistics/Items", ITEM_FLAG_FIELDS)))
 
     def reference_data(
         self,

@@ -12,7 +12,7 @@ from typing import Any
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_exact_online.config import DestinationConfig
-from destination_exact_online.exact_state import ExactState
+from destination_exact_online.exact_state import ExactState, stock_only
 from destination_exact_online.rejections import ErrorBudget, rejection_of
 from exact_online_client import ExactOnlineClient
 from ledgerbridge_mappings import (
@@ -22,6 +22,7 @@ from ledgerbridge_mappings import (
     ItemPlanner,
     StockCountPlanner,
 )
+from ledgerbridge_mappings.exact_items import filtered_out
 from ledgerbridge_mappings.lookups import code_key
 from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target
 
@@ -46,6 +47,8 @@ class ExactOnlineTarget(Target):
         self.division: int | None = config.division
         self._incoming = frozenset(streams) if streams is not None else self.streams
         self.lookups = ExactLookups()
+        self._stock_only = stock_only(self.rules)
+        self._item_flags_read = False
         self.errors = ErrorBudget()
         self.writes_sent = 0
         crash_after = os.environ.get(CRASH_AFTER_WRITES)
@@ -56,11 +59,12 @@ class ExactOnlineTarget(Target):
     def load_lookups(self) -> None:
         if self.division is None:
             self.division = self.client.current_division()
-        state = ExactState(self.client, self.division, self.rules)
-        self.lookups = state.lookups(self._incoming & self.streams)
+        self.state = ExactState(self.client, self.division, self.rules)
+        self.lookups = self.state.lookups(self._incoming & self.streams)
         self.accounts = AccountPlanner(self.rules, self.lookups)
         self.items = ItemPlanner(self.rules, self.lookups)
-        self.stock = StockCountPlanner(self.rules, self.lookups, self.today, self.items)
+        # A stock-only sync creates no item, so no stock line links to one created in this sync.
+        self.stock = StockCountPlanner(self.rules, self.lookups, self.today, None if self._stock_only else self.items)
         self.deliveries = GoodsDeliveryPlanner(self.rules, self.lookups, self.today)
 
     def plan(self, stream: str, record: Mapping[str, Any]) -> RecordWork:
@@ -68,12 +72,31 @@ class ExactOnlineTarget(Target):
             return RecordWork.of(self.accounts.plan_customer(record, stream))
         if stream == ORDERS:
             return RecordWork.of(self.deliveries.plan_order(record, stream))
-        item = self.items.plan_article(record, stream)
-        if not self.rules.stock.enabled:
-            return RecordWork.of(item)
-        stock = self.stock.add_article(record, stream)
+        if self._stock_only:
+            self._know_item_of(record)
+            plans = [self.stock.add_article(record, stream)]
+        else:
+            plans = [self.items.plan_article(record, stream)]
+            if not self.rules.stock.enabled:
+                return RecordWork.of(*plans)
+            plans.append(self.stock.add_article(record, stream))
+        stock = plans[-1]
         joins_count = stock.ok and not stock.writes
-        return RecordWork.of(item, stock, batches={STOCK_COUNT} if joins_count else ())
+        return RecordWork.of(*plans, batches={STOCK_COUNT} if joins_count else ())
+
+    def _know_item_of(self, record: Mapping[str, Any]) -> None:
+        """A stock-only sync knows the items that hold a stock position. A stock article whose item holds none
+        (not counted yet, not a stock item in Exact, or missing) needs the item flags: read in bulk, once per sync,
+        only then."""
+        if self._item_flags_read or not record.get("IsStock"):
+            return
+        number = code_key(record.get("Number"))
+        if number is None or self.lookups.items.get(number) is not None:
+            return
+        if filtered_out(self.rules.items.filter, record, number) is not None:
+            return
+        self.lookups.items = self.state.item_flags()
+        self._item_flags_read = True
 
     def validate(self, work: RecordWork) -> list[RecordFailure]:
         """What the bulk read already tells us Exact would refuse: an account code another account holds."""
