@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES)
 	touch $@
 
 demo: venv
-	$(BIN)/python -m emulator_kit.demo
+	$(BIN)/ledgerbridge demo
 
 lint: venv
 	$(BIN)/ruff check .

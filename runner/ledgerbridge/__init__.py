@@ -1,0 +1,1 @@
+"""ledgerbridge: run the Exact Online <-> eAccounting connections locally, the way Airbyte runs them."""

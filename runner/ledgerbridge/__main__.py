@@ -1,0 +1,3 @@
+from ledgerbridge.cli import main
+
+main()

@@ -1,0 +1,217 @@
+"""The ``ledgerbridge`` command: sync, preview, check, authorize, log, reset, emulator, demo."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import webbrowser
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .activity_log import ActivityLog, LogFilter
+from .authorize import DEFAULT_PORT, SYSTEMS, AuthorizationError, authorize
+from .config_files import ConfigFileError
+from .connection_file import ConnectionFileError, load_connection_file
+from .connector import ConnectorError, check
+from .home import DataHome
+from .pipe import config_files_of
+from .progress import reporter_for
+from .runs import run_connections
+from .state_store import StateStore
+from .summary import print_summary
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EMULATORS = {"exact-online": "exact-online-emulator", "eaccounting": "eaccounting-emulator"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ledgerbridge", description="Run ledgerbridge connections locally, the way Airbyte runs them."
+    )
+    parser.add_argument("--home", help="data directory (default $LEDGERBRIDGE_HOME or ~/.local/share/ledgerbridge)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    for name, text in (
+        ("sync", "run the connections: read, map, write; state kept for the next run"),
+        ("preview", "dry run: read and plan every write, send nothing, keep no state"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("connection_file", type=Path)
+        command.add_argument(
+            "--only", action="append", default=[], metavar="NAME", help="this connection (+ its dependencies)"
+        )
+
+    command = commands.add_parser("check", help="check every connector's configuration (credentials, settings)")
+    command.add_argument("connection_file", type=Path)
+
+    command = commands.add_parser("authorize", help="get the first OAuth tokens (authorisation-code flow)")
+    command.add_argument("system", choices=sorted(SYSTEMS))
+    command.add_argument("--config", type=Path, required=True, help="the connector config file to store tokens in")
+    command.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"redirect listener port (default {DEFAULT_PORT})"
+    )
+    command.add_argument("--no-browser", action="store_true", help="print the URL instead of opening a browser")
+    command.add_argument("--timeout", type=float, default=300.0)
+
+    command = commands.add_parser("log", help="show the activity log")
+    command.add_argument("--connection")
+    command.add_argument("--stream")
+    command.add_argument("--action", choices=["created", "updated", "skipped", "failed", "planned"])
+    command.add_argument("--run")
+    command.add_argument("--record", help="a source id or number")
+    command.add_argument("--since", help="e.g. 2h, 7d or 2026-11-01")
+    command.add_argument("--limit", type=int, default=200, help="last N lines (0 = all)")
+    command.add_argument("--json", action="store_true", help="JSON lines as stored")
+
+    command = commands.add_parser("reset", help="forget a connection's state: its next run reads everything again")
+    command.add_argument("connection_file", type=Path)
+    command.add_argument("connection")
+    command.add_argument("--stream", action="append", default=[])
+
+    command = commands.add_parser("emulator", help="start an API emulator (options: see emulators/README.md)")
+    command.add_argument("system", choices=sorted(EMULATORS))
+    command.add_argument("options", nargs=argparse.REMAINDER)
+
+    commands.add_parser("demo", help="both emulators, every flow, then an incremental second run")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)  # cron mail and CI logs: no wrapping of the summary table
+    errors = Console(stderr=True)
+    try:
+        code = _dispatch(arguments, console)
+    except (ConnectionFileError, ConfigFileError, ConnectorError, AuthorizationError) as error:
+        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        code = 130
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
+    command = arguments.command
+    if command == "emulator":
+        executable = EMULATORS[arguments.system]
+        options = [o for o in arguments.options if o != "--"]
+        from .connector import executable as find
+
+        path = find(executable)
+        os.execv(path, [path, *options])  # noqa: S606 - the emulator replaces this process, options as given
+    if command == "authorize":
+        opener = (lambda url: None) if arguments.no_browser else webbrowser.open
+        authorize(
+            arguments.system, arguments.config, port=arguments.port, open_browser=opener, timeout=arguments.timeout
+        )
+        return EXIT_OK
+    home = DataHome.resolve(arguments.home)
+    if command in ("sync", "preview"):
+        connections = load_connection_file(arguments.connection_file)
+        result = run_connections(
+            connections, home, reporter_for(console), dry_run=command == "preview", only=arguments.only
+        )
+        print_summary(console, result)
+        console.print(f"Activity log: {home.activity_log}\nState: {home.state_db}", highlight=False)
+        return EXIT_OK if result.ok else EXIT_FAILED
+    if command == "check":
+        return _check(arguments.connection_file, home, console)
+    if command == "log":
+        return _log(arguments, home, console)
+    if command == "reset":
+        connections = load_connection_file(arguments.connection_file)
+        if arguments.connection not in {c.name for c in connections.connections}:
+            raise ConnectionFileError(f"{arguments.connection_file}: no connection is named {arguments.connection!r}")
+        store = StateStore(home.state_db)
+        removed = store.forget(arguments.connection, set(arguments.stream) or None)
+        store.close()
+        console.print(f"{arguments.connection}: forgot the state of {removed} stream(s)")
+        return EXIT_OK
+    if command == "demo":
+        from .demo import run_demo
+
+        return run_demo(console, home)
+    raise AssertionError(command)
+
+
+def _check(path: Path, home: DataHome, console: Console) -> int:
+    connections = load_connection_file(path)
+    table = Table(title="check")
+    for column in ("connection", "connector", "config", "status"):
+        table.add_column(column)
+    failed = False
+    for connection in connections.in_dependency_order():
+        source_file, destination_file = config_files_of(connection)
+        for role, ref, config_file in (
+            ("source", connection.source, source_file),
+            ("destination", connection.destination, destination_file),
+        ):
+            log = home.logs / f"check-{connection.name}-{role}.log"
+            try:
+                ok, message = check(ref.connector, config_file, home.scratch, log)
+            except ConnectorError as error:
+                ok, message = False, str(error)
+            failed |= not ok
+            status = "[green]ok" if ok else f"[red]FAILED[/red] {message}"
+            table.add_row(connection.name, ref.connector, str(ref.config), status)
+    console.print(table)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    match = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": timedelta(days=amount)}[unit]
+        return (now or datetime.now(UTC)) - delta
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _log(arguments: argparse.Namespace, home: DataHome, console: Console) -> int:
+    where = LogFilter(
+        connection=arguments.connection,
+        stream=arguments.stream,
+        action=arguments.action,
+        run=arguments.run,
+        record=arguments.record,
+        since=parse_since(arguments.since) if arguments.since else None,
+    )
+    entries = list(ActivityLog(home.activity_log).entries(where))
+    if arguments.limit:
+        entries = entries[-arguments.limit :]
+    if arguments.json:
+        import orjson
+
+        for entry in entries:
+            sys.stdout.write(orjson.dumps(entry).decode() + "\n")
+        return EXIT_OK
+    table = Table(title=f"activity ({len(entries)} lines) — {home.activity_log}")
+    for column in ("time", "connection", "stream", "record", "action", "target", "target id", "reason"):
+        table.add_column(column)
+    for entry in entries:
+        reason = entry.get("reason") or ""
+        if entry.get("field"):
+            reason = f"{entry['field']}: {reason}"
+        table.add_row(
+            entry.get("ts", "")[:19].replace("T", " "),
+            entry.get("connection", ""),
+            entry.get("stream", ""),
+            str(entry.get("source_number") or entry.get("source_id") or ""),
+            entry.get("action", ""),
+            entry.get("target") or "",
+            str(entry.get("target_id") or ""),
+            reason,
+        )
+    console.print(table)
+    return EXIT_OK

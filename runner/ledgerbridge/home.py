@@ -1,0 +1,51 @@
+"""Where the runner keeps what must survive between runs: the state database, the activity log, connector logs.
+
+``$LEDGERBRIDGE_HOME`` wins; otherwise ``$XDG_DATA_HOME/ledgerbridge``; otherwise ``~/.local/share/ledgerbridge``.
+Nothing here holds secrets: OAuth tokens stay in the configuration files the user points at.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_home() -> Path:
+    explicit = os.environ.get("LEDGERBRIDGE_HOME")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "ledgerbridge"
+
+
+@dataclass(frozen=True)
+class DataHome:
+    root: Path
+
+    @classmethod
+    def resolve(cls, explicit: str | os.PathLike[str] | None = None) -> DataHome:
+        home = cls(Path(explicit).expanduser() if explicit else default_home())
+        home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        home.logs.mkdir(exist_ok=True, mode=0o700)
+        home.scratch.mkdir(exist_ok=True, mode=0o700)
+        return home
+
+    @property
+    def state_db(self) -> Path:
+        return self.root / "state.sqlite3"
+
+    @property
+    def activity_log(self) -> Path:
+        return self.root / "activity.jsonl"
+
+    @property
+    def logs(self) -> Path:
+        """Connector stderr, one file per connector run (the CDK's own diagnostics; the runner never parses them)."""
+        return self.root / "logs"
+
+    @property
+    def scratch(self) -> Path:
+        """Per-run catalog and config copies handed to the connectors; removed when the run ends."""
+        return self.root / "run"

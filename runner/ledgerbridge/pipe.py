@@ -1,0 +1,254 @@
+"""One connection, run the way the Airbyte platform runs it: ``SOURCE read`` piped into ``DESTINATION write``.
+
+Both connectors are real processes speaking the real protocol. The runner sits in the middle, as the platform does:
+it passes RECORD and STATE messages from source to destination, keeps the CONTROL messages (rotated tokens) of both
+and writes them back to the user's files at once, commits each STATE the destination echoes (the destination echoes a
+state only once everything before it is written), and turns the destination's activity LOG lines into the activity
+log, the counts and the list of failed records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .activity_log import ActivityLog, entry_from_destination, now_utc
+from .airbyte_messages import parse_line, rotated_config, structured_log, trace_error
+from .catalog import configured_catalog, incremental_streams
+from .config_files import ConnectorConfigFile
+from .connection_file import Connection
+from .connector import discover, executable, private_files
+from .home import DataHome
+from .outcome import ConnectionOutcome, FailedRecord
+from .progress import Reporter
+from .state_store import StateStore
+
+FORWARDED = frozenset({"RECORD", "STATE"})
+
+
+@dataclass
+class RunContext:
+    run_id: str
+    home: DataHome
+    store: StateStore
+    activity: ActivityLog
+    reporter: Reporter
+    dry_run: bool = False
+    catalogs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def discovered(self, connector: str, config_file: ConnectorConfigFile, stderr: Path) -> dict[str, Any]:
+        """One ``discover`` per source and config per run: connections reading one source share its catalog."""
+        key = (connector, str(config_file.path))
+        if key not in self.catalogs:
+            self.catalogs[key] = discover(connector, config_file, self.home.scratch, stderr)
+        return self.catalogs[key]
+
+
+def config_files_of(connection: Connection, dry_run: bool = False) -> tuple[ConnectorConfigFile, ConnectorConfigFile]:
+    overlay: dict[str, Any] = {}
+    if connection.destination.mapping is not None:
+        overlay["mapping"] = connection.destination.mapping
+    if dry_run:
+        overlay["dry_run"] = True
+    elif connection.destination.dry_run is not None:
+        overlay["dry_run"] = connection.destination.dry_run
+    return ConnectorConfigFile(connection.source.config), ConnectorConfigFile(connection.destination.config, overlay)
+
+
+class ConnectionRun:
+    def __init__(self, connection: Connection, context: RunContext) -> None:
+        self.connection = connection
+        self.context = context
+        self.source_config, self.destination_config = config_files_of(connection, context.dry_run)
+        self.outcome = ConnectionOutcome(
+            connection.name, connection.source.connector, connection.destination.connector, dry_run=context.dry_run
+        )
+        self._config_lock = threading.Lock()
+        self._activity_lock = threading.Lock()
+        self._logs_lock = threading.Lock()
+
+    def _stderr(self, role: str) -> Path:
+        return self.context.home.logs / f"{self.context.run_id}-{self.connection.name}-{role}.log"
+
+    def run(self) -> ConnectionOutcome:
+        started = time.monotonic()
+        try:
+            self._run()
+        finally:
+            self.outcome.seconds = time.monotonic() - started
+        return self.outcome
+
+    def _run(self) -> None:
+        connection, context = self.connection, self.context
+        discovered = context.discovered(connection.source.connector, self.source_config, self._stderr("source"))
+        catalog = configured_catalog(connection, discovered)
+        streams = [s["stream"]["name"] for s in catalog["streams"]]
+        for stream in streams:
+            self.outcome.tally(stream)
+        states = context.store.states_for(connection.name, incremental_streams(catalog))
+        context.reporter.connection_started(connection.name, streams)
+        inputs: dict[str, Any] = {
+            "source_config": self.source_config.effective(),
+            "destination_config": self.destination_config.effective(),
+            "catalog": catalog,
+        }
+        if states:
+            inputs["state"] = states
+        with private_files(context.home.scratch, **inputs) as files:
+            source_command = [
+                executable(connection.source.connector), "read",
+                "--config", str(files["source_config"]), "--catalog", str(files["catalog"]),
+            ]  # fmt: skip
+            if states:
+                source_command += ["--state", str(files["state"])]
+            destination_command = [
+                executable(connection.destination.connector), "write",
+                "--config", str(files["destination_config"]), "--catalog", str(files["catalog"]),
+            ]  # fmt: skip
+            with self._stderr("source").open("ab") as source_err, self._stderr("destination").open("ab") as dest_err:
+                destination = subprocess.Popen(
+                    destination_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=dest_err
+                )
+                source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=source_err)
+                assert destination.stdin and destination.stdout and source.stdout
+                pump = threading.Thread(target=self._pump, args=(source, destination.stdin), daemon=True)
+                pump.start()
+                try:
+                    self._drain(destination.stdout)
+                finally:
+                    pump.join()
+                    source_code = _finish(source)
+                    destination_code = _finish(destination)
+        if source_code != 0 and not any(e.startswith("source:") for e in self.outcome.errors):
+            self.outcome.errors.append(f"source: {connection.source.connector} exited with {source_code}")
+        if destination_code != 0 and not any(e.startswith("destination:") for e in self.outcome.errors):
+            self.outcome.errors.append(
+                f"destination: {connection.destination.connector} exited with {destination_code}"
+            )
+
+    # ------------------------------------------------------------------------------------------ source side
+
+    def _pump(self, source: subprocess.Popen[bytes], into: IO[bytes]) -> None:
+        assert source.stdout is not None
+        try:
+            for line in source.stdout:
+                message = parse_line(line)
+                if message is None:
+                    continue
+                kind = message["type"]
+                if kind == "RECORD":
+                    stream = message["record"]["stream"]
+                    self.outcome.tally(stream).read += 1
+                    self.context.reporter.record_read(stream)
+                if kind in FORWARDED:
+                    into.write(line if line.endswith(b"\n") else line + b"\n")
+                elif kind == "CONTROL":
+                    self._persist(self.source_config, message)
+                elif kind == "LOG":
+                    self._keep_log("source", message)
+                else:
+                    self._note_error("source", message)
+        except BrokenPipeError:
+            # The destination is gone; whatever it committed is committed. Stop reading, the source has no one to tell.
+            source.terminate()
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                into.close()
+
+    # ------------------------------------------------------------------------------------------ destination side
+
+    def _drain(self, output: IO[bytes]) -> None:
+        for line in output:
+            message = parse_line(line)
+            if message is None:
+                continue
+            kind = message["type"]
+            if kind == "STATE":
+                self._commit(message["state"])
+            elif kind == "CONTROL":
+                self._persist(self.destination_config, message)
+            elif kind == "LOG":
+                if not self._log_line(message):
+                    self._keep_log("destination", message)
+            else:
+                self._note_error("destination", message)
+
+    def _commit(self, state: dict[str, Any]) -> None:
+        if self.context.dry_run:
+            return  # a preview must never move the cursor: the real run still has to see those records
+        self.context.store.commit_state(self.connection.name, state)
+        self.outcome.states_committed += 1
+
+    def _persist(self, config_file: ConnectorConfigFile, message: dict[str, Any]) -> None:
+        rotated = rotated_config(message)
+        if rotated is not None:
+            with self._config_lock:
+                config_file.absorb_rotated(rotated)
+
+    def _note_error(self, role: str, message: dict[str, Any]) -> None:
+        error = trace_error(message)
+        if error is not None:
+            text = error.get("message") or error.get("internal_message") or "unknown error"
+            self.outcome.errors.append(f"{role}: {text}")
+
+    def _keep_log(self, role: str, message: dict[str, Any]) -> None:
+        """Connectors log through the protocol (stdout); their lines go next to their stderr, with a time stamp."""
+        log = message.get("log") or {}
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        line = f"{stamp} {log.get('level', 'INFO')} {log.get('message', '')}\n"
+        with self._logs_lock, self._stderr(role).open("a", encoding="utf-8") as handle:
+            handle.write(line)
+
+    def _log_line(self, message: dict[str, Any]) -> bool:
+        """Handles the destination's structured lines; False for an ordinary log line."""
+        payload = structured_log(message)
+        if payload is None:
+            return False
+        event = payload.get("event")
+        if event == "summary":
+            self.outcome.destination_summary = payload
+        elif event == "api_calls":
+            system, calls = payload.get("system"), payload.get("calls")
+            if isinstance(system, str) and isinstance(calls, int):
+                self.outcome.api_calls[system] = self.outcome.api_calls.get(system, 0) + calls
+        elif event == "activity":
+            self._activity(payload)
+        else:
+            return False
+        return True
+
+    def _activity(self, payload: dict[str, Any]) -> None:
+        stream = str(payload.get("stream") or "?")
+        action = str(payload.get("action") or "")
+        entry = entry_from_destination(
+            payload,
+            run_id=self.context.run_id,
+            connection=self.connection.name,
+            source=self.connection.source.connector,
+            destination=self.connection.destination.connector,
+            at=now_utc(),
+        )
+        with self._activity_lock:
+            self.context.activity.append([entry])
+        self.outcome.tally(stream).count(action)
+        self.context.reporter.record_handled(stream, action)
+        if action == "failed":
+            record = payload.get("source_number") or payload.get("source_id") or "?"
+            self.outcome.failures.append(
+                FailedRecord(
+                    self.connection.name, stream, str(record), payload.get("field"), str(payload.get("reason"))
+                )
+            )
+
+
+def _finish(process: subprocess.Popen[bytes], grace: float = 30.0) -> int:
+    try:
+        return process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()

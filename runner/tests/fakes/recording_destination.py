@@ -1,0 +1,64 @@
+"""A tiny Airbyte destination for runner tests, shaped like the ledgerbridge destinations' write loop.
+
+Per record it logs one activity line (``created``, or ``failed`` for numbers in ``fail``); it echoes a STATE once
+the records before it are "written"; at start it rotates its refresh token (CONTROL); with ``crash_at`` it stops with
+a TRACE error when that record arrives, as a destination does when the API goes down mid-sync.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def emit(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def log(payload: dict) -> None:
+    emit({"type": "LOG", "log": {"level": "INFO", "message": json.dumps(payload)}})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command")
+    parser.add_argument("--config")
+    parser.add_argument("--catalog")
+    args = parser.parse_args()
+    config = json.loads(Path(args.config).read_text())
+    if args.command == "check":
+        ok = config.get("healthy", True)
+        status = {"status": "SUCCEEDED"} if ok else {"status": "FAILED", "message": "credentials refused"}
+        emit({"type": "CONNECTION_STATUS", "connectionStatus": status})
+        return
+    rotated = dict(config)
+    rotated["credentials"] = {**config["credentials"], "refresh_token": config["credentials"]["refresh_token"] + "+"}
+    control = {"type": "CONNECTOR_CONFIG", "emitted_at": 0, "connectorConfig": {"config": rotated}}
+    emit({"type": "CONTROL", "control": control})
+    failing = set(config.get("fail", []))
+    dry_run = config.get("dry_run", False)
+    for line in sys.stdin:
+        message = json.loads(line)
+        if message["type"] == "RECORD":
+            record = message["record"]
+            n = record["data"].get("n") or record["data"].get("Id") or record["data"].get("ID")
+            if config.get("crash_at") == n:
+                emit({"type": "TRACE", "trace": {"type": "ERROR", "emitted_at": 0, "error": {"message": "API down"}}})
+                sys.exit(1)
+            activity = {"event": "activity", "stream": record["stream"], "source_id": str(n), "source_number": str(n)}
+            if n in failing:
+                activity.update(action="failed", field="Code", reason="Code is longer than 18 characters")
+            elif dry_run:
+                activity.update(action="planned", target="widgets", reason="new", dry_run=True)
+            else:
+                activity.update(action="created", target="widgets", target_id=f"w-{n}", reason="new")
+            log(activity)
+        elif message["type"] == "STATE" and not dry_run:
+            emit(message)
+
+
+if __name__ == "__main__":
+    main()
