@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from eaccounting_client import EAccountingApiError, EAccountingClient
+from eaccounting_client import AmbiguousWriteError, EAccountingApiError, EAccountingClient
 from ledgerbridge_mappings import (
     Action,
     EAccountingLookups,
@@ -23,10 +23,11 @@ from ledgerbridge_mappings import (
 )
 from ledgerbridge_mappings.paths import parse_path
 from ledgerbridge_mappings.rules.field_map import FieldMapScope
-from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target
+from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target, WriteOutcomeUnknown
 
 from .existing_documents import VOUCHERS, voucher_reference
 from .lookups import Needs, load_lookups
+from .lost_answers import find_written
 from .parties import PARTY_STREAMS, PartyKeeper
 from .validation import check_write
 
@@ -198,12 +199,23 @@ class EAccountingTarget(Target):
                 result = self.client.post(collection, body)
         except EAccountingApiError as error:
             raise RecordWriteError(_api_field(collection, error), error.error.describe()) from None
+        except AmbiguousWriteError as error:
+            raise WriteOutcomeUnknown(collection, error.cause) from None
         new_id = str(result["Id"]) if isinstance(result, dict) and result.get("Id") else write.target_id
         if new_id is not None:
-            if write.key is not None:
-                self._done[write.key] = new_id
-            self._remember(collection, body, new_id)
+            self._written(write, body, new_id)
         return new_id
+
+    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+        found = find_written(self.client, self.rules, write, body)
+        if found is not None:
+            self._written(write, body, found)
+        return found
+
+    def _written(self, write: Any, body: dict[str, Any], new_id: str) -> None:
+        if write.key is not None:
+            self._done[write.key] = new_id
+        self._remember(write.target_collection, body, new_id)
 
     def _remember(self, collection: str, body: dict[str, Any], new_id: str) -> None:
         """A document written in this sync is 'already written' for the rest of it (a record sent twice)."""

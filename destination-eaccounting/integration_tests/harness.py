@@ -62,6 +62,10 @@ class Emulator:
     def dump(self) -> dict[str, Any]:
         return self.admin("dump")
 
+    def set_faults(self, rules: list[str]) -> None:
+        """Fault rules ``KIND:RATE[:PATH_GLOB]`` (see emulators/README.md), replacing any set before."""
+        requests.post(f"{self.root}/_emulator/faults", json={"faults": rules}, timeout=10).raise_for_status()
+
     def advance_clock(self, seconds: float) -> None:
         requests.post(f"{self.root}/_emulator/clock", json={"advance": seconds}, timeout=10).raise_for_status()
 

@@ -11,7 +11,7 @@ from exact_online_client import ExactOnlineClient
 from .conftest import GL_MAP, rules
 from .harness import writes
 
-GENERAL_JOURNAL = 90
+GENERAL_JOURNAL, SALES_ENTRY = 90, 20
 MEMORIAL = {"transaction_types": [GENERAL_JOURNAL]}
 
 
@@ -89,17 +89,43 @@ def test_given_an_unmapped_gl_account_when_writing_then_the_entry_fails_naming_t
     assert [s for s in output.states() if s["stream"]["stream_descriptor"]["name"] == "transaction_lines"] == []
 
 
-def test_given_unbalanced_sales_entries_when_writing_then_each_fails_naming_the_difference(
+def test_given_balanced_seeded_sales_entries_when_the_flow_runs_twice_then_each_lands_once_as_a_balanced_voucher(
     make_flow, exact, eaccounting
 ):
-    """The seeded sales entries carry no VAT line, so only those at 0 % VAT balance; the others are refused before
-    any request, while the balanced ones land."""
-    flow = make_flow(rules(financial_mutations={**GL_MAP, "transaction_types": [20]}), documents={"transaction_lines"})
+    """Each sales entry Exact booked for an invoice (receivable, revenue per line, VAT per code) becomes one voucher
+    with the same debit total; a rerun finds them all and writes nothing."""
+    flow = make_flow(
+        rules(financial_mutations={**GL_MAP, "transaction_types": [SALES_ENTRY]}), documents={"transaction_lines"}
+    )
+    division = exact.announcement["division"]
+    lines = [
+        t
+        for t in exact.dump()["financialtransaction/TransactionLines"]
+        if t["Division"] == division and t["Type"] == SALES_ENTRY
+    ]
+    receivables = {f"{t['JournalCode']}/{t['EntryNumber']}": t["AmountDC"] for t in lines if t["LineNumber"] == 0}
+    assert len(receivables) >= 5 and {t["GLAccountCode"] for t in lines} >= {"1300", "1500", "1510"}
     eaccounting.clear_requests()
 
-    output = flow.run()
+    first = flow.run()
 
-    failed = [a for a in output.activity if a["action"] == "failed"]
-    assert failed and all("is unbalanced by" in a["reason"] for a in failed)
-    landed = {a["target_id"] for a in output.activity if a["action"] == "created"}
-    assert len(writes(eaccounting.requests_log())) == len(landed)
+    assert first.returncode == 0
+    assert [a for a in first.activity if a["action"] == "failed"] == []
+    vouchers = [v for v in eaccounting.dump()["vouchers"] if (v.get("VoucherText") or "").startswith("Exact JE 70/")]
+    by_entry = {v["VoucherText"].split()[2]: v for v in vouchers}
+    assert len(vouchers) == len(by_entry) == len(receivables)
+    assert len(writes(eaccounting.requests_log())) == len(vouchers)
+    for entry, voucher in by_entry.items():
+        debit = round(sum(r["DebitAmount"] for r in voucher["Rows"]), 2)
+        credit = round(sum(r["CreditAmount"] for r in voucher["Rows"]), 2)
+        assert debit == credit == receivables[entry]
+        assert "Rounding" not in {r.get("TransactionText") for r in voucher["Rows"]}
+    vat_accounts = {r["AccountNumber"] for v in vouchers for r in v["Rows"]} & {2611, 2621}
+    assert vat_accounts == {2611, 2621}
+
+    eaccounting.clear_requests()
+    second = flow.run()
+
+    assert second.returncode == 0
+    assert writes(eaccounting.requests_log()) == []
+    assert {a["action"] for a in second.activity if a["stream"] == "transaction_lines"} == {"skipped"}

@@ -13,8 +13,9 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_exact_online.config import DestinationConfig
 from destination_exact_online.exact_state import ExactState, stock_only
+from destination_exact_online.lost_answers import GOODS_DELIVERIES, WrittenFinder
 from destination_exact_online.rejections import ErrorBudget, rejection_of
-from exact_online_client import ExactOnlineClient
+from exact_online_client import AmbiguousWriteError, ExactOnlineClient
 from ledgerbridge_mappings import (
     AccountPlanner,
     ExactLookups,
@@ -24,7 +25,7 @@ from ledgerbridge_mappings import (
 )
 from ledgerbridge_mappings.exact_items import filtered_out
 from ledgerbridge_mappings.lookups import code_key
-from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target
+from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target, WriteOutcomeUnknown
 
 CUSTOMERS, ARTICLES, ORDERS = "customers", "articles", "orders"
 STOCK_COUNT = "stock count"
@@ -51,6 +52,7 @@ class ExactOnlineTarget(Target):
         self._item_flags_read = False
         self.errors = ErrorBudget()
         self.writes_sent = 0
+        self._delivered: dict[str, float] = {}  # order line (lower-case ID) -> quantity delivered in this sync
         crash_after = os.environ.get(CRASH_AFTER_WRITES)
         self._crash_after = int(crash_after) if crash_after else None
 
@@ -66,6 +68,7 @@ class ExactOnlineTarget(Target):
         # A stock-only sync creates no item, so no stock line links to one created in this sync.
         self.stock = StockCountPlanner(self.rules, self.lookups, self.today, None if self._stock_only else self.items)
         self.deliveries = GoodsDeliveryPlanner(self.rules, self.lookups, self.today)
+        self.finder = WrittenFinder(self.client, self.division, self.rules)
 
     def plan(self, stream: str, record: Mapping[str, Any]) -> RecordWork:
         if stream == CUSTOMERS:
@@ -137,13 +140,38 @@ class ExactOnlineTarget(Target):
             else:
                 self.client.update(self.division, collection, write.target_id, body)
                 target_id = write.target_id
+        except AmbiguousWriteError as error:
+            raise WriteOutcomeUnknown(collection, error.cause) from None
         except AirbyteTracedException as error:
             rejection = rejection_of(error, collection)
             if rejection is None:
                 raise
             self.errors.count(collection)
             raise rejection from None
+        self._written(write, body)
         self.writes_sent += 1
         if self._crash_after is not None and self.writes_sent >= self._crash_after:
             os.kill(os.getpid(), signal.SIGKILL)
         return str(target_id)
+
+    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+        found = self.finder.find(write, body, self._delivered_before())
+        if found is not None:
+            self._written(write, body)
+        return found
+
+    def _written(self, write: Any, body: dict[str, Any]) -> None:
+        if write.target_collection == GOODS_DELIVERIES:
+            for line in body.get("GoodsDeliveryLines") or []:
+                key = str(line["SalesOrderLineID"]).lower()
+                self._delivered[key] = self._delivered.get(key, 0.0) + float(line["QuantityDelivered"])
+
+    def _delivered_before(self) -> dict[str, float]:
+        before = {
+            line.id.lower(): line.quantity_delivered
+            for order in self.lookups.sales_orders.by_number.values()
+            for line in order.lines
+        }
+        for line, quantity in self._delivered.items():
+            before[line] = before.get(line, 0.0) + quantity
+        return before

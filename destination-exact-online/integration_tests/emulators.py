@@ -47,6 +47,10 @@ class Emulator:
     def dump(self) -> dict[str, Any]:
         return requests.get(f"{self.root}/_emulator/dump", timeout=30).json()
 
+    def set_faults(self, rules: list[str]) -> None:
+        """Fault rules ``KIND:RATE[:PATH_GLOB]`` (see emulators/README.md), replacing any set before."""
+        requests.post(f"{self.root}/_emulator/faults", json={"faults": rules}, timeout=10).raise_for_status()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()

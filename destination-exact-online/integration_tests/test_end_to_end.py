@@ -92,6 +92,30 @@ def _writable(article):
 def test_given_shipped_eaccounting_orders_from_exact_when_synced_then_goods_deliveries_land_once_full_and_partial(
     connection, eaccounting, exact
 ):
+    full, partial = ship_two_orders(connection, eaccounting, exact)
+    exact.clear_requests()
+    result = connection.sync()
+    assert result.returncode == 0
+    deliveries = Counter(r["path"].rsplit("/", 1)[-1] for r in writes(exact.requests_log()))
+    after = exact.dump()
+    lines = {line["ID"]: line for line in after["salesorder/SalesOrderLines"]}
+    delivered = {
+        order["OrderNumber"]: [lines[line["ID"]]["QuantityDelivered"] for line in _results(order["SalesOrderLines"])]
+        for order in (full, partial)
+    }
+    assert delivered[full["OrderNumber"]] == [3, 2]
+    assert delivered[partial["OrderNumber"]] == [1, 0], "only what eAccounting shows delivered"
+    assert deliveries["GoodsDeliveries"] == 2
+    tracking = [d.get("TrackingNumber") for d in after["salesorder/GoodsDeliveries"] if d.get("TrackingNumber")]
+    assert "00370123456789" in tracking
+
+    exact.clear_requests()
+    assert connection.sync(from_scratch=True).returncode == 0
+    assert writes(exact.requests_log()) == [], "a shipped order is delivered once, however often it is read"
+
+
+def ship_two_orders(connection, eaccounting, exact):
+    """Two Exact sales orders, shipped in eAccounting: one in full (with a tracking number), one in part."""
     assert connection.sync().returncode == 0  # items exist in Exact under the eAccounting article numbers
     ea = eaccounting.dump()
     dump = exact.dump()
@@ -143,25 +167,7 @@ def test_given_shipped_eaccounting_orders_from_exact_when_synced_then_goods_deli
             {"ArticleId": articles[1]["Id"], "Quantity": 1, "DeliveredQuantity": 0},
         ],
     )
-    exact.clear_requests()
-    result = connection.sync()
-    assert result.returncode == 0
-    deliveries = Counter(r["path"].rsplit("/", 1)[-1] for r in writes(exact.requests_log()))
-    after = exact.dump()
-    lines = {line["ID"]: line for line in after["salesorder/SalesOrderLines"]}
-    delivered = {
-        order["OrderNumber"]: [lines[line["ID"]]["QuantityDelivered"] for line in _results(order["SalesOrderLines"])]
-        for order in (full, partial)
-    }
-    assert delivered[full["OrderNumber"]] == [3, 2]
-    assert delivered[partial["OrderNumber"]] == [1, 0], "only what eAccounting shows delivered"
-    assert deliveries["GoodsDeliveries"] == 2
-    tracking = [d.get("TrackingNumber") for d in after["salesorder/GoodsDeliveries"] if d.get("TrackingNumber")]
-    assert "00370123456789" in tracking
-
-    exact.clear_requests()
-    assert connection.sync(from_scratch=True).returncode == 0
-    assert writes(exact.requests_log()) == [], "a shipped order is delivered once, however often it is read"
+    return full, partial
 
 
 def _results(lines):

@@ -15,7 +15,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request, Response
 
 from emulator_kit.clock import Clock
-from emulator_kit.faults import STATUS_KINDS, FaultPlan, FaultRule
+from emulator_kit.faults import AFTER_KINDS, STATUS_KINDS, FaultPlan, FaultRule
 from emulator_kit.jsonio import json_response, loads
 from emulator_kit.requestlog import RequestLog
 
@@ -53,7 +53,7 @@ class EmulatorApp:
         if path.startswith(ADMIN_PREFIX):
             return self._admin(Request(environ))(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
-        fault = self.faults.pick(path)
+        fault = self.faults.pick(path, method)
         if fault in STATUS_KINDS:
             response = self.render_fault(fault, Request(environ))
             self.request_log.record(method, path, response.status_code)
@@ -65,12 +65,33 @@ class EmulatorApp:
             return self._drop(environ, start_response, method, path)
         elif fault == "drop":
             return self._drop(environ, start_response, method, path)
+        elif fault in AFTER_KINDS:
+            return self._lose_answer(fault, environ, start_response, method, path)
 
         def recording_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             self.request_log.record(method, path, int(status.split(" ", 1)[0]))
             return start_response(status, headers, exc_info)
 
         return self.api(environ, recording_start_response)
+
+    def _lose_answer(
+        self, fault: str, environ: dict[str, Any], start_response: Callable[..., Any], method: str, path: str
+    ) -> Iterable[bytes]:
+        """Lets the API handle the request in full (a write is applied), then drops the connection or answers 500
+        instead of the real answer: the client cannot tell whether its request took effect."""
+        body = self.api(environ, lambda status, headers, exc_info=None: lambda data: None)
+        try:
+            for _ in body:
+                pass
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        if fault == "drop-after":
+            return self._drop(environ, start_response, method, path)
+        response = self.render_fault("500", Request(environ))
+        self.request_log.record(method, path, response.status_code)
+        return response(environ, start_response)
 
     def _drop(
         self, environ: dict[str, Any], start_response: Callable[..., Any], method: str, path: str

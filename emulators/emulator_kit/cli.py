@@ -27,7 +27,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KIND:RATE[:PATH_GLOB]",
-        help="inject a fault (429, 500, 503, slow, timeout, drop) on matching paths at RATE (0-1); repeatable",
+        help="inject a fault (429, 500, 503, slow, timeout, drop; 500-after, drop-after once the request was applied) "
+        "on matching paths at RATE (0-1); repeatable",
     )
     parser.add_argument("--slow-seconds", type=float, default=2.0, help="delay of a 'slow' fault (default: 2)")
     parser.add_argument(

@@ -7,8 +7,13 @@ import random
 import threading
 from dataclasses import dataclass
 
-KINDS = ("429", "500", "503", "slow", "timeout", "drop")
+KINDS = ("429", "500", "503", "slow", "timeout", "drop", "500-after", "drop-after")
 STATUS_KINDS = ("429", "500", "503")
+# Faults that strike once the API has handled the request (and committed any write): the client loses an answer to a
+# request that took effect, which is what a retried POST turns into a duplicate.
+AFTER_KINDS = ("500-after", "drop-after")
+# A read changes nothing, so an answer lost "after" it is no different from one lost before: after-faults strike writes.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,11 @@ class FaultPlan:
         with self._lock:
             self._rules = list(rules)
 
-    def pick(self, path: str) -> str | None:
+    def pick(self, path: str, method: str = "GET") -> str | None:
         with self._lock:
             for rule in self._rules:
+                if rule.kind in AFTER_KINDS and method.upper() in READ_METHODS:
+                    continue
                 if fnmatch.fnmatchcase(path, rule.path_glob) and self._random.random() < rule.rate:
                     return rule.kind
         return None

@@ -59,6 +59,13 @@ GL_ACCOUNTS = (  # (Code, Description, Type, BalanceSide, BalanceType)
     ("8300", "Shipping revenue", 110, "C", "W"),
     ("4500", "General expenses", 100, "D", "W"),
 )
+# Sales VAT is booked to the VAT code's "VAT to pay" account; revenue to the item's revenue account per VAT regime.
+VAT_TO_PAY_GL = {"1": "1500", "2": "1510"}
+REVENUE_GL = {"1": "8000", "2": "8010", "4": "8100", "5": "8200"}
+RECEIVABLE_GL = "1300"
+# VATType on transaction lines (Exact's list): V = sales basis, A = sales VAT to pay.
+SALES_BASIS, SALES_VAT_TO_PAY = "V", "A"
+ENTRY_LINE_NAMESPACE = uuid.UUID("6f1c2a0e-3b7d-4c55-9a51-1d4e8b2f7c10")
 PAYMENT_CONDITIONS = (("14", "14 days", 14), ("30", "30 days", 30), ("00", "Direct payment", 0), ("60", "60 days", 60))
 SHIPPING_METHODS = (  # (Code, Description, Amount, TrackingURL)
     ("POSTNL", "PostNL parcel", 6.95, "https://postnl.nl/tracktrace/?B={0}"),
@@ -130,11 +137,16 @@ class Seeder:
     def date(self, days_ago: float) -> str:
         return wire_date_from_epoch(self.now - days_ago * DAY)
 
-    def add(self, division: Division, path: str, row: dict[str, Any], days_ago: float = 30.0) -> dict[str, Any]:
+    def add(
+        self, division: Division, path: str, row: dict[str, Any], days_ago: float = 30.0, *, keyed: bool = False
+    ) -> dict[str, Any]:
+        """``keyed`` rows bring their own key and draw nothing from the random stream; the others always draw one
+        (even when they bring a key), which every seeded value after them depends on."""
         row = {k: v for k, v in row.items() if v is not None}
         user = self.backend.user
         entity = ENTITY_BY_PATH[path]
-        row.setdefault(entity.key, self.guid())
+        if not keyed:
+            row.setdefault(entity.key, self.guid())
         stamp = self.date(days_ago)
         row.setdefault("Created", stamp)
         row.setdefault("Modified", stamp)
@@ -227,6 +239,9 @@ class Seeder:
                 },
                 days_ago=400,
             )
+        for code, gl_code in VAT_TO_PAY_GL.items():
+            gl = self.gl[gl_code]
+            self.vat[code].update(GLToPay=gl["ID"], GLToPayCode=gl_code, GLToPayDescription=gl["Description"])
         for code, description, days in PAYMENT_CONDITIONS:
             self.add(
                 division,
@@ -729,44 +744,10 @@ class Seeder:
             },
             days_ago=days_ago,
         )
-        debtor = self.gl["1300"]
-        account = {"Account": order["OrderedBy"], "AccountName": order["OrderedByName"]}
-        common = {
-            "EntryID": invoice_id,
-            "EntryNumber": entry,
-            "InvoiceNumber": number,
-            "OrderNumber": order["OrderNumber"],
-            "Date": header["InvoiceDate"],
-            "FinancialYear": 2025,
-            "FinancialPeriod": 1,
-            "JournalCode": "70",
-            "JournalDescription": "Sales journal",
-            "Currency": CURRENCY,
-            "Type": 20,
-            "Status": 50,
-            "YourRef": order["YourRef"],
-            "DocumentNumber": number,
-            **account,
-        }
-        self.add(
-            division,
-            "financialtransaction/TransactionLines",
-            {
-                **common,
-                "LineNumber": 0,
-                "LineType": 0,
-                "GLAccount": debtor["ID"],
-                "GLAccountCode": "1300",
-                "GLAccountDescription": debtor["Description"],
-                "AmountDC": order["AmountFC"],
-                "AmountFC": order["AmountFC"],
-                "Description": f"Invoice {number}",
-            },
-            days_ago=days_ago,
-        )
-        for line in lines:
-            item_gl = "8100" if line["VATCode"] == "4" else "8200" if line["VATCode"] == "5" else "8000"
-            gl = self.gl[item_gl]
+        receivable, revenue, vat_lines = self.sales_entry(header, order, lines, entry)
+        self.add(division, "financialtransaction/TransactionLines", receivable, days_ago=days_ago)
+        for line, booked in zip(lines, revenue, strict=True):
+            gl = self.gl[REVENUE_GL[line["VATCode"]]]
             self.add(
                 division,
                 "salesinvoice/SalesInvoiceLines",
@@ -798,28 +779,109 @@ class Seeder:
                 },
                 days_ago=days_ago,
             )
-            self.add(
-                division,
-                "financialtransaction/TransactionLines",
+            self.add(division, "financialtransaction/TransactionLines", booked, days_ago=days_ago)
+        for booked in vat_lines:
+            self.add(division, "financialtransaction/TransactionLines", booked, days_ago=days_ago, keyed=True)
+
+    def sales_entry(
+        self, invoice: dict, order: dict, lines: list[dict], entry: int
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+        """The financial entry an invoice books, balanced as every Exact entry is: the receivable on the header
+        (LineNumber 0, debit incl. VAT), a revenue line per invoice line and a VAT line per VAT code (credits).
+        Reverse charge and export lines carry their VAT code with no VAT amount, so they produce no VAT line."""
+        entry_id = invoice["InvoiceID"]
+        common = {
+            "EntryID": entry_id,
+            "EntryNumber": entry,
+            "InvoiceNumber": invoice["InvoiceNumber"],
+            "OrderNumber": order["OrderNumber"],
+            "Date": invoice["InvoiceDate"],
+            "FinancialYear": 2025,
+            "FinancialPeriod": 1,
+            "JournalCode": "70",
+            "JournalDescription": "Sales journal",
+            "Currency": CURRENCY,
+            "ExchangeRate": 1.0,
+            "Type": 20,
+            "Status": 50,
+            "YourRef": order["YourRef"],
+            "DocumentNumber": invoice["InvoiceNumber"],
+            "Account": order["OrderedBy"],
+            "AccountName": order["OrderedByName"],
+        }
+        debtor = self.gl[RECEIVABLE_GL]
+        receivable = {
+            **common,
+            "LineNumber": 0,
+            "LineType": 0,
+            "GLAccount": debtor["ID"],
+            "GLAccountCode": RECEIVABLE_GL,
+            "GLAccountDescription": debtor["Description"],
+            "AmountDC": order["AmountFC"],
+            "AmountFC": order["AmountFC"],
+            "DueDate": invoice["DueDate"],
+            "Description": f"Invoice {invoice['InvoiceNumber']}",
+        }
+        revenue: list[dict[str, Any]] = []
+        vat_per_code: dict[str, list[float]] = {}
+        for line in lines:
+            code = line["VATCode"]
+            gl_code = REVENUE_GL[code]
+            revenue.append(
                 {
                     **common,
                     "LineNumber": line["LineNumber"],
                     "LineType": 0,
-                    "GLAccount": gl["ID"],
-                    "GLAccountCode": item_gl,
-                    "GLAccountDescription": gl["Description"],
+                    "GLAccount": self.gl[gl_code]["ID"],
+                    "GLAccountCode": gl_code,
+                    "GLAccountDescription": self.gl[gl_code]["Description"],
                     "AmountDC": -line["AmountFC"],
                     "AmountFC": -line["AmountFC"],
                     "AmountVATFC": -line["VATAmount"],
-                    "VATCode": line["VATCode"],
+                    "AmountVATBaseFC": -line["AmountFC"],
+                    "VATCode": code,
+                    "VATCodeDescription": line["VATCodeDescription"],
                     "VATPercentage": line["VATPercentage"],
+                    "VATType": SALES_BASIS,
                     "Item": line["Item"],
                     "ItemCode": line["ItemCode"],
+                    "ItemDescription": line["ItemDescription"],
                     "Quantity": -line["Quantity"],
                     "Description": line["Description"],
-                },
-                days_ago=days_ago,
+                }
             )
+            base, vat = vat_per_code.setdefault(code, [0.0, 0.0])
+            vat_per_code[code] = [base + line["AmountFC"], vat + line["VATAmount"]]
+        vat_lines: list[dict[str, Any]] = []
+        number = len(lines)
+        for code, (base, vat) in vat_per_code.items():
+            vat = round(vat, 2)
+            if not vat:
+                continue
+            number += 1
+            vat_code = self.vat[code]
+            vat_lines.append(
+                {
+                    **common,
+                    # Named from the entry, so VAT lines draw nothing from the random stream the other records use.
+                    "ID": str(uuid.uuid5(ENTRY_LINE_NAMESPACE, f"{entry_id}/{number}")),
+                    "LineNumber": number,
+                    "LineType": 0,
+                    "GLAccount": vat_code["GLToPay"],
+                    "GLAccountCode": vat_code["GLToPayCode"],
+                    "GLAccountDescription": vat_code["GLToPayDescription"],
+                    "AmountDC": -vat,
+                    "AmountFC": -vat,
+                    "AmountVATFC": -vat,
+                    "AmountVATBaseFC": -round(base, 2),
+                    "VATCode": code,
+                    "VATCodeDescription": vat_code["Description"],
+                    "VATPercentage": vat_code["Percentage"],
+                    "VATType": SALES_VAT_TO_PAY,
+                    "Description": vat_code["Description"],
+                }
+            )
+        return receivable, revenue, vat_lines
 
 
 def _vat_number(rng: random.Random, country: str) -> str:

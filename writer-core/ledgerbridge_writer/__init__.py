@@ -5,7 +5,7 @@ from .counters import SyncCounters
 from .links import UnresolvedLink, resolve_links, set_path
 from .state_gate import StateGate
 from .target import Target
-from .work import BatchWrite, RecordFailure, RecordWork, RecordWriteError
+from .work import BatchWrite, RecordFailure, RecordWork, RecordWriteError, WriteOutcomeUnknown
 from .writer import Writer
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "SyncCounters",
     "Target",
     "UnresolvedLink",
+    "WriteOutcomeUnknown",
     "WriteResult",
     "Writer",
     "json_log",

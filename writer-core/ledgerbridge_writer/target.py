@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .work import BatchWrite, RecordFailure, RecordWork
+from .work import BatchWrite, RecordFailure, RecordWork, RecordWriteError
 
 
 class Target(ABC):
@@ -36,8 +36,20 @@ class Target(ABC):
     def execute(self, write: Any, body: dict[str, Any]) -> str | None:
         """Send one create or update with ``body`` (links already filled in); return the target object's id.
 
-        Raise ``RecordWriteError`` when the system refuses this write alone; any other exception stops the sync.
+        Raise ``RecordWriteError`` when the system refuses this write alone; ``WriteOutcomeUnknown`` when a create
+        was sent but its answer was lost; any other exception stops the sync.
         """
+
+    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+        """After ``WriteOutcomeUnknown``: the id of the object this create made, found with one targeted lookup by
+        its natural key (reference, code, e-mail), or ``None`` when it is certainly not there.
+
+        Raise when the lookup cannot tell; the record then fails and is read again next sync, whose bulk read sees
+        the object if it did land. A target that cannot look writes up keeps this default.
+        """
+        raise RecordWriteError(
+            write.target_collection, "the answer to the create was lost and this destination cannot look it up"
+        )
 
     def batches(self) -> Iterable[BatchWrite]:
         """Writes aggregated over the whole sync, planned after the last record (e.g. one processed stock count)."""

@@ -53,6 +53,17 @@ class RecordWriteError(Exception):
         self.message = message
 
 
+class WriteOutcomeUnknown(Exception):
+    """Raised by ``Target.execute`` when a create was sent but its answer was lost (connection dropped, timed out, a
+    5xx): it may or may not have landed. The write loop asks ``Target.find_written`` and re-sends at most once, so a
+    lost answer never becomes a second copy."""
+
+    def __init__(self, collection: str, cause: str) -> None:
+        super().__init__(f"{collection}: the answer to the write was lost ({cause})")
+        self.collection = collection
+        self.cause = cause
+
+
 @dataclass(slots=True)
 class RecordWork:
     """Everything planned for one source record.

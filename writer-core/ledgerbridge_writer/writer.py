@@ -6,7 +6,7 @@ executed, then the STATE is echoed once every record before it is committed (see
 the remaining records are flushed, the target's end-of-sync batches are executed, the deferred states released and a
 summary logged. A record that fails is logged with the field at fault and the sync goes on; an exception that is not
 a ``RecordWriteError`` (daily budget spent, credentials refused, the system down) stops the sync with every state
-committed so far already echoed.
+committed so far already echoed. A create whose answer was lost is looked up before it is sent again (``_deliver``).
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from .counters import SyncCounters
 from .links import UnresolvedLink, resolve_links
 from .state_gate import StateGate
 from .target import Target
-from .work import RecordWork, RecordWriteError
+from .work import RecordWork, RecordWriteError, WriteOutcomeUnknown
 
 logger = logging.getLogger("airbyte")
 
 DEFAULT_MAX_BUFFER = 1000
+CONFIRMED_AFTER_LOST_ANSWER = "confirmed after a lost answer"
+SENT_AGAIN_AFTER_LOST_ANSWER = "sent again after a lost answer"
 
 
 @dataclass(slots=True)
@@ -163,12 +165,47 @@ class Writer:
         body = resolve_links(write.body, write.links, self._created, placeholder=self.dry_run)
         if self.dry_run:
             return WriteResult(collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body))
-        target_id = self.target.execute(write, body)
+        target_id, reason = self._deliver(write, body, outcome)
         target_id = target_id or write.target_id
         if write.key and target_id:
             self._created[write.key] = target_id
         self.counters.count_write(collection, outcome)
-        return WriteResult(collection, outcome, target_id, write.reason)
+        return WriteResult(collection, outcome, target_id, reason)
+
+    def _deliver(self, write: Any, body: dict[str, Any], outcome: Outcome) -> tuple[str | None, str]:
+        """Executes one write exactly once: after a lost answer the target is asked whether the write landed before
+        it is sent again, and it is sent at most twice in a sync."""
+        try:
+            return self.target.execute(write, body), write.reason
+        except WriteOutcomeUnknown as lost:
+            found = self._find_written(write, body, outcome, lost)
+            if found is not None:
+                return found, CONFIRMED_AFTER_LOST_ANSWER
+        again = f"{write.reason}; {SENT_AGAIN_AFTER_LOST_ANSWER}" if write.reason else SENT_AGAIN_AFTER_LOST_ANSWER
+        try:
+            return self.target.execute(write, body), again
+        except WriteOutcomeUnknown as lost_again:
+            found = self._find_written(write, body, outcome, lost_again)
+            if found is not None:
+                return found, CONFIRMED_AFTER_LOST_ANSWER
+            raise RecordWriteError(
+                write.target_collection,
+                f"{lost_again}; sent twice, both answers lost, and it is not there; the record is read again next sync",
+            ) from None
+
+    def _find_written(self, write: Any, body: dict[str, Any], outcome: Outcome, lost: WriteOutcomeUnknown) -> Any:
+        """The id of the object a create whose answer was lost made, or None when it did not land. An update of a
+        known id may simply be sent again. A lookup that cannot tell (``RecordWriteError``) fails the record: it is
+        read again next sync, whose bulk read sees the object if it landed. Any other error stops the sync, as it
+        would from ``execute``; the record is held back all the same. Either way nothing is written twice."""
+        if outcome is not Outcome.CREATED:
+            return None
+        try:
+            return self.target.find_written(write, body)
+        except RecordWriteError as error:
+            raise RecordWriteError(
+                error.field, f"{lost}; {error.message}; the record is read again next sync"
+            ) from None
 
     def _finish_record(self, item: _Buffered, entry: ActivityEntry) -> Iterator[AirbyteMessage]:
         if entry.action is Outcome.FAILED:

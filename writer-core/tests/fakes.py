@@ -17,7 +17,7 @@ from airbyte_cdk.models import (
 )
 
 from ledgerbridge_mappings import Action, PlannedWrite, RecordPlan, SourceRef
-from ledgerbridge_writer import BatchWrite, RecordWork, RecordWriteError, Target
+from ledgerbridge_writer import BatchWrite, RecordWork, RecordWriteError, Target, WriteOutcomeUnknown
 
 
 class FakeTarget(Target):
@@ -33,6 +33,11 @@ class FakeTarget(Target):
         self.stock_lines: dict[str, tuple[SourceRef, int]] = {}
         self.fail_batch = False
         self.stop_on: str | None = None
+        # collection -> what happens to each next create there: "landed" (stored, answer lost) or "lost" (never
+        # arrived, answer lost); afterwards the answers arrive again
+        self.lost_answers: dict[str, list[str]] = {}
+        self.lookups: list[str] = []
+        self.lookup_fails: Exception | None = None
         self._next = 0
 
     def load_lookups(self) -> None:
@@ -69,12 +74,23 @@ class FakeTarget(Target):
             raise RecordWriteError("LastName", "rejected by the target (400)")
         if write.target_collection == "counts" and self.fail_batch:
             raise RecordWriteError("StockCountLines", "rejected by the target (400)")
+        fate = (self.lost_answers.get(write.target_collection) or ["answered"]).pop(0)
+        if fate == "lost":
+            raise WriteOutcomeUnknown(write.target_collection, "connection dropped")
         self._next += 1
         new_id = f"id-{self._next}"
         self.sent.append((write.target_collection, new_id, body))
         if write.target_collection == "accounts":
             self.existing[write.source_ref.id] = new_id
+        if fate == "landed":
+            raise WriteOutcomeUnknown(write.target_collection, "HTTP 500")
         return new_id
+
+    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+        self.lookups.append(write.target_collection)
+        if self.lookup_fails is not None:
+            raise self.lookup_fails
+        return next((i for c, i, b in self.sent if c == write.target_collection and b == body), None)
 
     def batches(self) -> list[BatchWrite]:
         if not self.stock_lines:

@@ -18,6 +18,7 @@ from .urls import (
     token_endpoint,
 )
 from .values import filter_datetime_literal, parse_api_datetime, to_amount
+from .write_safety import AmbiguousWriteError, WriteSafeErrorHandler, certainly_not_sent
 
 __all__ = [
     "CALLS_PER_MINUTE",
@@ -31,6 +32,7 @@ __all__ = [
     "REVOKED_GRANT_MESSAGE",
     "SANDBOX_API_URL",
     "SANDBOX_IDENTITY_URL",
+    "AmbiguousWriteError",
     "ApiError",
     "Credentials",
     "EAccountingApiError",
@@ -41,6 +43,8 @@ __all__ = [
     "EAccountingErrorHandler",
     "EndpointCallBudget",
     "InvalidConfigError",
+    "WriteSafeErrorHandler",
+    "certainly_not_sent",
     "check_transport",
     "filter_datetime_literal",
     "has_next_page",

@@ -22,6 +22,7 @@ from .errors import ApiError, EAccountingApiError, EAccountingErrorHandler
 from .pacing import CALLS_PER_MINUTE, EndpointCallBudget
 from .paging import MAX_PAGE_SIZE, has_next_page, page_records, paging_params
 from .urls import resource_url
+from .write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
 
 JSON_HEADERS = {"Accept": "application/json"}
 
@@ -67,10 +68,16 @@ class EAccountingClient:
         self.budget = budget or EndpointCallBudget(calls_per_minute)
         self.backoff_strategy = EAccountingBackoffStrategy()
         self.error_handler = EAccountingErrorHandler(self.logger)
-        self._http = HttpClient(
+        self._http = self._http_client(_ReturnClientErrors(self.error_handler))
+        # Creates go through their own client: one whose answer was lost is not repeated (see write_safety).
+        self.write_errors = WriteSafeErrorHandler(_ReturnClientErrors(self.error_handler))
+        self._http_creates = self._http_client(self.write_errors)
+
+    def _http_client(self, error_handler: ErrorHandler) -> HttpClient:
+        return HttpClient(
             name="eaccounting",
             logger=self.logger,
-            error_handler=_ReturnClientErrors(self.error_handler),
+            error_handler=error_handler,
             api_budget=self.budget,
             authenticator=self.authenticator,
             backoff_strategy=self.backoff_strategy,
@@ -87,9 +94,11 @@ class EAccountingClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
     ) -> Any:
-        """Send one request; return the decoded JSON body (None when empty). 4xx answers raise EAccountingApiError."""
+        """Send one request; return the decoded JSON body (None when empty). 4xx answers raise EAccountingApiError;
+        a POST whose answer was lost raises AmbiguousWriteError instead of being sent again."""
         url = self.url(path)
-        _, response = self._http.send_request(
+        creates = method.upper() in NON_IDEMPOTENT_METHODS
+        _, response = (self._http_creates if creates else self._http).send_request(
             http_method=method,
             url=url,
             request_kwargs={},
@@ -97,6 +106,8 @@ class EAccountingClient:
             params={k: str(v) for k, v in (params or {}).items()},
             json=json,
         )
+        if creates:
+            raise_if_ambiguous(method, url, response, self.write_errors)
         if not response.ok:
             raise EAccountingApiError(method, url, ApiError.from_response(response))
         return orjson.loads(response.content) if response.content else None

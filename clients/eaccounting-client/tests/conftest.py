@@ -12,6 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+# A scripted status that makes the fake handle the request, then close the connection without answering.
+DROP = 0
+
 
 @dataclass
 class FakeEAccounting:
@@ -24,6 +27,10 @@ class FakeEAccounting:
 
     def answer(self, method: str, path: str, status: int, body: Any) -> None:
         self.scripted.setdefault((method, path), []).append((status, body))
+
+    def answer_lost(self, method: str, path: str) -> None:
+        """The request is handled (recorded), then the connection closes without an answer."""
+        self.answer(method, path, DROP, None)
 
     def handle_token(self, form: dict[str, list[str]]) -> tuple[int, Any]:
         self.token_requests.append(form)
@@ -78,14 +85,18 @@ def fake() -> Iterator[FakeEAccounting]:
                 return
             body = json.loads(raw) if raw else None
             path = url.path.removeprefix("/v2")
-            self._reply(
-                *state.handle_api(self.command, path, parse_qs(url.query), body, self.headers.get("Authorization", ""))
+            status, answer = state.handle_api(
+                self.command, path, parse_qs(url.query), body, self.headers.get("Authorization", "")
             )
+            if status == DROP:
+                self.close_connection = True
+                return
+            self._reply(status, answer)
 
         do_GET = do_POST = do_PUT = do_DELETE = _dispatch
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
     yield state

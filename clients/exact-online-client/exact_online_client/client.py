@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 import requests
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 
 from exact_online_client.auth import ExactOnlineAuthenticator
@@ -18,6 +19,7 @@ from exact_online_client.config import ExactOnlineConnection
 from exact_online_client.errors import ExactOnlineBackoffStrategy, ExactOnlineErrorHandler
 from exact_online_client.paging import next_page_url, rows_of
 from exact_online_client.rate_limits import Clock, ExactRateLimitPacer
+from exact_online_client.write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
 
 JSON_HEADERS = {"Accept": "application/json"}
 
@@ -38,10 +40,17 @@ class ExactOnlineClient:
         self.connection = ExactOnlineConnection.model_validate(config)
         self.authenticator = authenticator or ExactOnlineAuthenticator(config)
         self.pacer = pacer or ExactRateLimitPacer(clock=clock)
-        self._http = HttpClient(
-            name=name,
-            logger=logger or logging.getLogger("airbyte"),
-            error_handler=ExactOnlineErrorHandler(),
+        self._name, self._logger = name, logger or logging.getLogger("airbyte")
+        self._http = self._http_client(ExactOnlineErrorHandler())
+        # Creates go through their own client: one whose answer was lost is not repeated (see write_safety).
+        self.write_errors = WriteSafeErrorHandler(ExactOnlineErrorHandler())
+        self._http_creates = self._http_client(self.write_errors)
+
+    def _http_client(self, error_handler: ErrorHandler) -> HttpClient:
+        return HttpClient(
+            name=self._name,
+            logger=self._logger,
+            error_handler=error_handler,
             backoff_strategy=ExactOnlineBackoffStrategy(self.pacer.clock),
             api_budget=self.pacer,  # type: ignore[arg-type]
             authenticator=self.authenticator,
@@ -59,7 +68,10 @@ class ExactOnlineClient:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        _, response = self._http.send_request(
+        """One request with Exact's auth, pacing and error rules; a POST whose answer was lost raises
+        ``AmbiguousWriteError`` instead of being sent again."""
+        creates = method.upper() in NON_IDEMPOTENT_METHODS
+        _, response = (self._http_creates if creates else self._http).send_request(
             method,
             url,
             request_kwargs={"timeout": 120},
@@ -67,6 +79,8 @@ class ExactOnlineClient:
             params=dict(params or {}),
             json=json,
         )
+        if creates:
+            raise_if_ambiguous(method, url, response, self.write_errors)
         return response
 
     def current_division(self) -> int:

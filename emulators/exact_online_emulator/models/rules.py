@@ -45,13 +45,15 @@ def create(backend: Backend, division: Division, entity: Entity, values: dict[st
     backend.check_references(division, entity, values)
     if entity.parent is not None:
         _check_parent_exists(division, entity, values)
+    # Lines are checked before anything is stored: a refused line (or an entry out of balance) leaves no header behind.
+    prepared = _prepare_lines(backend, division, entity, values, lines) if entity.lines is not None and lines else None
     row = backend.stamp(division, entity, values, created=True)
     after = _AFTER_CREATE.get(entity.path)
     if after is not None:
         after(backend, division, row)
         row = division.tables[entity.path].get(row[entity.key])
-    if entity.lines is not None and lines:
-        _create_lines(backend, division, entity, row, lines)
+    if prepared is not None:
+        _store_lines(backend, division, entity, row, prepared)
         row = _after_lines(backend, division, entity, row)
     elif entity.parent is not None:
         header_entity = ENTITY_BY_PATH[entity.parent[0]]
@@ -141,7 +143,9 @@ def _header_changes_lines(entity: Entity, changes: dict[str, Any]) -> bool:
 
 
 # ----------------------------------------------------------------------------- lines
-def _create_lines(backend: Backend, division: Division, header_entity: Entity, header: Row, lines: list) -> None:
+def _prepare_lines(
+    backend: Backend, division: Division, header_entity: Entity, header: dict[str, Any], lines: list
+) -> list[dict[str, Any]]:
     line_entity = ENTITY_BY_PATH[header_entity.lines.collection]
     parent_field = header_entity.lines.parent_field
     prepared: list[dict[str, Any]] = []
@@ -162,6 +166,16 @@ def _create_lines(backend: Backend, division: Division, header_entity: Entity, h
         except BadRequest as error:
             raise BadRequest(f"{header_entity.lines.field}[{index}]: {error.message}") from None
         prepared.append(values)
+    check = _LINES_CHECK.get(header_entity.path)
+    if check is not None:
+        check(division, header, prepared)
+    return prepared
+
+
+def _store_lines(
+    backend: Backend, division: Division, header_entity: Entity, header: Row, prepared: list[dict[str, Any]]
+) -> None:
+    line_entity = ENTITY_BY_PATH[header_entity.lines.collection]
     for values in prepared:
         backend.stamp(division, line_entity, values, created=True)
     committed = _LINES_COMMITTED.get(header_entity.path)
@@ -600,6 +614,77 @@ def _prepare_journal_line(backend: Backend, division: Division, header: Row, val
     values.setdefault("AmountDC", values["AmountFC"])
     values.setdefault("Date", backend.now_wire())
     values.update(EntryNumber=header.get("EntryNumber"), JournalCode=header.get("JournalCode"))
+    _journal_line_vat(division, values)
+
+
+def _journal_line_vat(division: Division, values: dict[str, Any]) -> None:
+    """A VATCode on a journal line makes Exact add the VAT line itself: excluding codes put VAT on top of the
+    amount, including codes take it out of the amount; a given AmountVATFC overrides the calculation."""
+    code = values.get("VATCode")
+    if not code:
+        if values.get("AmountVATFC") is not None:
+            raise BadRequest("AmountVATFC can only be set together with VATCode.")
+        return
+    vat = _by_code(division, "vat/VATCodes", code)
+    if vat is None:
+        raise BadRequest(f"Invalid reference: VATCode '{code}' does not exist in vat/VATCodes.")
+    percentage = values.get("VATPercentage")
+    if percentage is None:
+        percentage = vat.get("Percentage") or 0.0
+    amount = values["AmountFC"]
+    kind = vat.get("Type")
+    if kind == "I":
+        vat_amount = values.get("AmountVATFC")
+        vat_amount = round(amount * percentage / (1 + percentage), 2) if vat_amount is None else vat_amount
+        base = round(amount - vat_amount, 2)
+    elif kind == "E":
+        vat_amount = values.get("AmountVATFC")
+        vat_amount = round(amount * percentage, 2) if vat_amount is None else vat_amount
+        base = amount
+    else:  # B (0 %, base only) and N (no VAT): the code is recorded, no VAT is booked
+        vat_amount, base = 0.0, amount
+    if vat_amount and _vat_account(vat, vat_amount) is None:
+        raise BadRequest(f"VAT code '{vat.get('Code')}' has no G/L account to book VAT to (GLToPay/GLToClaim).")
+    values.update(
+        VATCode=vat.get("Code"),
+        VATCodeDescription=vat.get("Description"),
+        VATPercentage=percentage,
+        AmountVATFC=vat_amount,
+        AmountVATDC=vat_amount,
+        VATBaseAmountFC=base,
+        VATBaseAmountDC=base,
+    )
+    if vat_amount:
+        values["VATType"] = "V" if amount <= 0 else "I"  # sales basis / purchase basis
+
+
+def _vat_account(vat: Row, vat_amount: float) -> tuple[str, str | None, str | None] | None:
+    """VAT credited (sales) goes to the VAT-to-pay account, VAT debited to the VAT-to-claim account when the code has
+    one (else it corrects the VAT to pay)."""
+    for prefix in ("GLToPay",) if vat_amount < 0 else ("GLToClaim", "GLToPay"):
+        if vat.get(prefix):
+            return vat[prefix], vat.get(f"{prefix}Code"), vat.get(f"{prefix}Description")
+    return None
+
+
+def _ledger_amount(line: dict[str, Any]) -> float:
+    """What a journal line books on its own G/L account: with an including VAT code, the amount without its VAT."""
+    amount = line.get("AmountDC") or 0.0
+    if line.get("VATBaseAmountDC") is not None and line.get("AmountVATDC"):
+        return line["VATBaseAmountDC"]
+    return amount
+
+
+def _check_journal_balance(division: Division, header: dict[str, Any], lines: list[dict[str, Any]]) -> None:
+    """Exact only saves an entry whose debits equal its credits, counting the VAT lines it adds itself."""
+    booked = [_ledger_amount(line) for line in lines] + [line.get("AmountVATDC") or 0.0 for line in lines]
+    debit = round(sum(amount for amount in booked if amount > 0), 2)
+    credit = round(-sum(amount for amount in booked if amount < 0), 2)
+    if abs(debit - credit) >= 0.005:
+        raise BadRequest(
+            f"The entry is not in balance: debit {debit:.2f}, credit {credit:.2f} "
+            f"(difference {debit - credit:.2f}, VAT included)."
+        )
 
 
 _LINE_PREPARE = {
@@ -733,8 +818,10 @@ def _process_stock_count(
 
 
 def _book_journal_entry(backend: Backend, division: Division, header: Row, lines: list[dict[str, Any]]) -> None:
-    """General journal entries post straight to the ledger: one financial transaction line per entry line."""
+    """General journal entries post straight to the ledger: one financial transaction line per entry line, then one
+    VAT line per line that carries VAT, numbered after them."""
     entity = ENTITY_BY_PATH["financialtransaction/TransactionLines"]
+    vat_rows: list[dict[str, Any]] = []
     for line in lines:
         account = _lookup(division, "crm/Accounts", line.get("Account"))
         row = {
@@ -747,10 +834,14 @@ def _book_journal_entry(backend: Backend, division: Division, header: Row, lines
             "GLAccount": line.get("GLAccount"),
             "GLAccountCode": line.get("GLAccountCode"),
             "GLAccountDescription": line.get("GLAccountDescription"),
-            "AmountDC": line.get("AmountDC"),
-            "AmountFC": line.get("AmountFC"),
+            "AmountDC": _ledger_amount(line),
+            "AmountFC": _ledger_amount(line),
             "AmountVATFC": line.get("AmountVATFC"),
+            "AmountVATBaseFC": line.get("VATBaseAmountFC"),
             "VATCode": line.get("VATCode"),
+            "VATCodeDescription": line.get("VATCodeDescription"),
+            "VATPercentage": line.get("VATPercentage"),
+            "VATType": line.get("VATType"),
             "Account": line.get("Account"),
             "AccountCode": account.get("Code") if account else None,
             "AccountName": account.get("Name") if account else None,
@@ -767,8 +858,31 @@ def _book_journal_entry(backend: Backend, division: Division, header: Row, lines
             "Quantity": line.get("Quantity"),
         }
         backend.stamp(division, entity, {k: v for k, v in row.items() if v is not None}, created=True)
+        vat_amount = line.get("AmountVATDC")
+        vat = _by_code(division, "vat/VATCodes", line.get("VATCode")) if vat_amount else None
+        if vat is not None:
+            gl, gl_code, gl_description = _vat_account(vat, vat_amount)
+            vat_rows.append(
+                {
+                    **row,
+                    "GLAccount": gl,
+                    "GLAccountCode": gl_code,
+                    "GLAccountDescription": gl_description,
+                    "AmountDC": vat_amount,
+                    "AmountFC": vat_amount,
+                    "VATType": "A" if vat_amount < 0 else "O",
+                    "Item": None,
+                    "Quantity": None,
+                    "CostCenter": None,
+                    "CostUnit": None,
+                }
+            )
+    for number, row in enumerate(vat_rows, start=len(lines) + 1):
+        row.update(ID=backend.new_guid(), LineNumber=number)
+        backend.stamp(division, entity, {k: v for k, v in row.items() if v is not None}, created=True)
 
 
+_LINES_CHECK = {"generaljournalentry/GeneralJournalEntries": _check_journal_balance}
 _LINES_COMMITTED = {
     "salesorder/GoodsDeliveries": _deliver,
     "inventory/StockCounts": _process_stock_count,

@@ -14,8 +14,15 @@ from emulator_kit.clock import Clock
 from emulator_kit.faults import FaultPlan
 
 
-def _api(environ, start_response):
-    return Response('{"ok": true}', content_type="application/json")(environ, start_response)
+class _Api:
+    """A stand-in API that remembers every request it handled (what a backend would have committed)."""
+
+    def __init__(self) -> None:
+        self.handled: list[tuple[str, str]] = []
+
+    def __call__(self, environ, start_response):
+        self.handled.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        return Response('{"ok": true}', content_type="application/json")(environ, start_response)
 
 
 def _render_fault(kind: str, request: Request) -> Response:
@@ -25,7 +32,7 @@ def _render_fault(kind: str, request: Request) -> Response:
 @pytest.fixture
 def served():
     app = EmulatorApp(
-        _api,
+        _Api(),
         dump=lambda: {"customers": [{"Id": 1}]},
         render_fault=_render_fault,
         clock=Clock(origin=100.0),
@@ -74,6 +81,43 @@ def test_given_drop_fault_when_api_called_then_connection_closes_without_respons
     assert requests.get(f"{url}/_emulator/requests", timeout=5).json() == [
         {"method": "GET", "path": "/v2/customers", "status": 0}
     ]
+
+
+def test_given_drop_before_fault_when_post_sent_then_the_api_never_handles_it(served):
+    app, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": ["drop:1:/v2/orders"]}, timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{url}/v2/orders", json={"Number": 1}, timeout=5)
+    assert app.api.handled == []
+
+
+def test_given_drop_after_fault_when_post_sent_then_the_write_is_applied_but_the_connection_closes_unanswered(
+    served,
+):
+    app, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": ["drop-after:1:/v2/orders"]}, timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{url}/v2/orders", json={"Number": 1}, timeout=5)
+    assert app.api.handled == [("POST", "/v2/orders")]
+    assert requests.get(f"{url}/_emulator/requests", timeout=5).json() == [
+        {"method": "POST", "path": "/v2/orders", "status": 0}
+    ]
+
+
+def test_given_500_after_fault_when_post_sent_then_the_write_is_applied_and_the_api_error_body_is_served(served):
+    app, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": ["500-after:1:/v2/orders"]}, timeout=5)
+    response = requests.post(f"{url}/v2/orders", json={"Number": 1}, timeout=5)
+    assert response.status_code == 500
+    assert response.json() == {"fault": "500", "path": "/v2/orders"}
+    assert app.api.handled == [("POST", "/v2/orders")]
+    assert requests.get(f"{url}/_emulator/requests", timeout=5).json()[-1]["status"] == 500
+
+
+def test_given_after_fault_on_other_paths_when_api_called_then_the_real_answer_arrives(served):
+    _, url = served
+    requests.post(f"{url}/_emulator/faults", json={"faults": ["drop-after:1:/v2/orders"]}, timeout=5)
+    assert requests.post(f"{url}/v2/customers", json={}, timeout=5).json() == {"ok": True}
 
 
 def test_given_timeout_fault_when_client_waits_less_than_the_hang_then_client_times_out(served):

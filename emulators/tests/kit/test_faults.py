@@ -9,8 +9,10 @@ from emulator_kit.faults import FaultPlan, FaultRule
         ("429:0.1", FaultRule("429", 0.1, "*")),
         ("drop:1:*/salesorder/*", FaultRule("drop", 1.0, "*/salesorder/*")),
         ("timeout:0.5:", FaultRule("timeout", 0.5, "*")),
+        ("drop-after:0.3:*/orders", FaultRule("drop-after", 0.3, "*/orders")),
+        ("500-after:1", FaultRule("500-after", 1.0, "*")),
     ],
-    ids=["rate-only", "with-glob", "empty-glob-means-all"],
+    ids=["rate-only", "with-glob", "empty-glob-means-all", "drop-after", "500-after"],
 )
 def test_given_rule_text_when_parsed_then_kind_rate_and_glob_are_read(text, expected):
     assert FaultRule.parse(text) == expected
@@ -46,3 +48,11 @@ def test_given_glob_when_path_does_not_match_then_no_fault_is_injected():
     plan = FaultPlan.parse(["500:1:*/salesorder/*"])
     assert plan.pick("/api/v1/1/crm/Accounts") is None
     assert plan.pick("/api/v1/1/salesorder/SalesOrders") == "500"
+
+
+def test_given_an_after_fault_when_a_read_matches_then_only_writes_are_struck():
+    plan = FaultPlan.parse(["drop-after:1:*/orders", "500-after:1:*/customers"])
+    assert plan.pick("/v2/orders", "GET") is None
+    assert plan.pick("/v2/customers", "GET") is None
+    assert plan.pick("/v2/orders", "POST") == "drop-after"
+    assert plan.pick("/v2/customers", "PUT") == "500-after"
