@@ -7,7 +7,7 @@ PACKAGES := $(patsubst %/pyproject.toml,%,$(sort $(wildcard */pyproject.toml cli
 # Fidelity tests validate emulator responses against the official API descriptions found here.
 export LEDGERBRIDGE_SPECS ?= $(wildcard $(abspath $(CURDIR)/../shared/specs))
 
-.PHONY: demo test lint format venv clean bench
+.PHONY: demo test lint format venv clean bench docker-test
 
 venv: $(VENV)/.installed
 
@@ -30,6 +30,13 @@ format: venv
 
 test: lint
 	PATH="$(BIN):$$PATH" bash .ci/pytest-each $(PACKAGES) integration_tests
+	$(MAKE) docker-test
+
+# The four connector images, built offline and run in Docker against the emulators (needs a Docker engine; the tier
+# installs the engine if missing, starts dockerd itself when none runs, and fails, never skips, when it cannot).
+docker-test: venv
+	bash docker/ensure-tools.sh
+	cd integration_tests && PATH="$(BIN):$$PATH" pytest -m docker_tier
 
 bench: venv
 	set -e; for script in benchmarks/*.py; do echo "=== $$script"; $(BIN)/python $$script; done
