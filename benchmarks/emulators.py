@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import requests
+from figures import report
 
 from emulator_kit.process import EmulatorProcess
 from exact_online_emulator.schema import ENTITIES
@@ -141,6 +142,7 @@ def main() -> int:
         ok = value <= target
         failed |= not ok
         print(f"{name:<52} {value:>8.2f} {target:>8.2f}  {'pass' if ok else 'FAIL':<6}  {detail}")
+        report(f"emulator {name}", round(value, 2), f"<= {target:g}", ok)
     for name, records in (("exact", exact_records), ("eaccounting", visma_records)):
         if records < MIN_RECORDS:
             failed = True

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from figures import report
 
 from eaccounting_client import EAccountingClient
 from ledgerbridge_mappings import (
@@ -363,6 +364,10 @@ def main() -> None:
             f"token) for {documents} documents + {customers} customers created = {ratio:.3f} calls per object "
             f"(target <= {CALL_TARGET}), {calls / args.orders:.2f} per order, {seconds:.1f} s, {failed} failed"
         )
+        report("orders → eAccounting: calls per object written", round(ratio, 3), f"<= {CALL_TARGET}",
+               ratio <= CALL_TARGET and failed == 0 and documents == args.orders,
+               peer=round(lookup_calls / args.orders, 2),
+               peer_name="per-order lookup-then-write (calls/order)", ratio=calls / lookup_calls)  # fmt: skip
         print(
             f"  per-order lookup path:   {lookup_calls} calls = {lookup_calls / args.orders:.2f} per order, "
             f"{lookup_seconds:.1f} s -> {lookup_calls / calls:.1f}x the calls of the bulk path"
@@ -370,6 +375,8 @@ def main() -> None:
 
         per_second, json_ratio = mapping_speed(accounts, args.orders, seed)
         ok &= per_second >= MAPPING_TARGET
+        report("mapping step: orders/s per core", round(per_second), f">= {MAPPING_TARGET:,}",
+               per_second >= MAPPING_TARGET, ratio=json_ratio, peer_name="ratio = time vs JSON round trip")  # fmt: skip
         print(
             f"mapping step: {per_second:,.0f} orders/s per core (target >= {MAPPING_TARGET:,}); "
             f"{json_ratio:.1f}x the time of a JSON round trip of the same records"
@@ -384,6 +391,9 @@ def main() -> None:
         rss_ratio = dry_large / dry_small
         planned = sum(1 for a in large_plan if a["stream"] == "sales_orders" and a["action"] == "planned")
         ok &= rss_ratio <= RSS_TARGET and planned == args.large and len(small_plan) > args.orders
+        report(f"destination-eaccounting peak RSS MiB at {args.large:,} orders (dry run) vs {args.orders:,}",
+               round(dry_large / 1024), f"<= {RSS_TARGET}x", rss_ratio <= RSS_TARGET and planned == args.large,
+               peer=round(dry_small / 1024), peer_name="same, 1,000 orders", ratio=rss_ratio)  # fmt: skip
         print(
             f"peak RSS of the destination (dry run): {dry_small / 1024:.0f} MiB at {args.orders:,} orders, "
             f"{dry_large / 1024:.0f} MiB at {args.large:,} orders ({large_seconds:.1f} s) = {rss_ratio:.2f}x "

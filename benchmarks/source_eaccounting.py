@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from figures import report
 
 BIN = Path(sys.executable).parent
 CATALOG = {
@@ -169,6 +170,14 @@ def main() -> int:
         )
     for label, value, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {label}: {value}")
+    report("source-eaccounting: API calls per 1,000 rows", round(large["calls_per_1000_rows"], 2), "<= 1.1",
+           checks[0][2])  # fmt: skip
+    report("source-eaccounting: records/s vs bare requests loop", round(large["connector_rps"]), ">= 0.5x",
+           checks[1][2], peer=round(large["baseline_rps"]), peer_name="bare requests loop",
+           ratio=speed_ratio)  # fmt: skip
+    report(f"source-eaccounting: peak RSS MiB at {large['rows']:,.0f} rows vs {small['rows']:,.0f}",
+           round(large["peak_rss_mib"]), "<= 1.2x", checks[2][2], peer=round(small["peak_rss_mib"]),
+           peer_name="same connector, 10x fewer rows", ratio=rss_ratio)  # fmt: skip
     return 0 if all(ok for _, _, ok in checks) else 1
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from figures import report
 
 BIN = Path(sys.executable).parent
 EMULATOR = shutil.which("exact-online-emulator") or str(BIN / "exact-online-emulator")
@@ -201,6 +202,14 @@ def main() -> int:
         f"peak RSS large / small              {rss_ratio:.3f}    target <= 1.2   "
         f"({large['max_rss_kb'] / 1024:.0f} MiB vs {small['max_rss_kb'] / 1024:.0f} MiB)"
     )
+    report("source-exact-online: API calls per 1,000 sync rows", round(calls_per_1000, 4), "<= 1.01",
+           calls_per_1000 <= 1.01)  # fmt: skip
+    report("source-exact-online: records/s vs bare requests loop", round(connector_rate), ">= 0.5x",
+           connector_rate / baseline_rate >= 0.5, peer=round(baseline_rate), peer_name="bare requests loop",
+           ratio=connector_rate / baseline_rate)  # fmt: skip
+    report(f"source-exact-online: peak RSS MiB at {large['records']:,} rows vs {small['records']:,}",
+           round(large["max_rss_kb"] / 1024), "<= 1.2x", rss_ratio <= 1.2, peer=round(small["max_rss_kb"] / 1024),
+           peer_name="same connector, 10x fewer rows", ratio=rss_ratio)  # fmt: skip
     ok = calls_per_1000 <= 1.01 and connector_rate / baseline_rate >= 0.5 and rss_ratio <= 1.2
     print("all targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1

@@ -172,6 +172,8 @@ class Backend:
                 "reserved": self.reserved,
                 "voucher_series": self.voucher_series,
                 "last_stamp": self._last_stamp,
+                # Without it a restarted emulator would hand out ids it already gave to records created before.
+                "id_generator": _json_random_state(self.ids.getstate()),
             }
 
     def load_state(self, state: dict[str, Any]) -> None:
@@ -184,9 +186,17 @@ class Backend:
             self.reserved = state["reserved"]
             self.voucher_series = state["voucher_series"]
             self._last_stamp = state["last_stamp"]
+            if "id_generator" in state:
+                version, internal, gauss = state["id_generator"]
+                self.ids.setstate((version, tuple(internal), gauss))
 
     def rebuild_indexes(self) -> None:
         for collection in self.collections.values():
             collection.rebuild_index()
         stamps = [c._log_stamps[-1] for c in self.collections.values() if c.stamp_field and c._log_stamps]
         self._last_stamp = max([self._last_stamp, *stamps])
+
+
+def _json_random_state(state: tuple[Any, ...]) -> list[Any]:
+    version, internal, gauss = state
+    return [version, list(internal), gauss]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -47,12 +48,40 @@ class EmulatorApp:
         self.request_log = request_log or RequestLog()
         self.slow_seconds = slow_seconds
         self.timeout_seconds = timeout_seconds
+        self._in_flight = 0
+        self._draining = False
+        self._idle = threading.Condition()
+
+    def drain(self, timeout: float = 30.0) -> bool:
+        """Stops taking API requests and waits for those already inside the API to finish.
+
+        Called at shutdown before the state is saved, so no write is answered after the save and then lost.
+        Returns False when requests were still running at the timeout.
+        """
+        with self._idle:
+            self._draining = True
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith(ADMIN_PREFIX):
             return self._admin(Request(environ))(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
+        with self._idle:
+            if self._draining:
+                # Shutting down: like a server going away, answer nothing rather than change state after the save.
+                return self._drop(environ, start_response, method, path)
+            self._in_flight += 1
+        try:
+            return self._serve_api(environ, start_response, method, path)
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def _serve_api(
+        self, environ: dict[str, Any], start_response: Callable[..., Any], method: str, path: str
+    ) -> Iterable[bytes]:
         fault = self.faults.pick(path, method)
         if fault in STATUS_KINDS:
             response = self.render_fault(fault, Request(environ))

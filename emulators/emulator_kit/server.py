@@ -39,6 +39,10 @@ def serve(
     try:
         server.serve_forever()
     finally:
+        # Requests already inside the app finish before the state is saved; an app without drain() has no state.
+        drain = getattr(app, "drain", None)
+        if drain is not None:
+            drain()
         server.server_close()
         if on_shutdown is not None:
             on_shutdown()

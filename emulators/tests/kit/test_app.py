@@ -158,3 +158,34 @@ def test_given_server_started_when_ready_then_exactly_one_json_start_line_is_pri
         process.terminate()
     assert process.wait(timeout=10) == 0
     assert process.stdout.read() == "stopped\n"
+
+
+def test_given_a_write_inside_the_api_when_draining_then_it_finishes_first_and_later_requests_get_no_answer():
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_api(environ, start_response):
+        entered.set()
+        release.wait(5)
+        return Response("{}", content_type="application/json")(environ, start_response)
+
+    app = EmulatorApp(slow_api, dump=dict, render_fault=_render_fault, clock=Clock(origin=0.0), faults=FaultPlan())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.port}/v2/orders"
+    try:
+        writer = threading.Thread(target=lambda: requests.post(url, json={}, timeout=10))
+        writer.start()
+        assert entered.wait(5)
+        drained: list[bool] = []
+        drainer = threading.Thread(target=lambda: drained.append(app.drain(timeout=10)))
+        drainer.start()
+        drainer.join(0.3)
+        assert drainer.is_alive(), "drain must wait for the write still inside the API"
+        release.set()
+        drainer.join(5)
+        writer.join(5)
+        assert drained == [True]
+        with pytest.raises(requests.ConnectionError):
+            requests.post(url, json={}, timeout=5)
+    finally:
+        server.shutdown()
