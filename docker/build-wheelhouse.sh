@@ -11,10 +11,10 @@ PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 TARGET="$ROOT/docker/wheelhouse"
 # What the images install from source; their own wheels are never cached (they change with every edit).
 LOCAL_PACKAGES=(
-  clients/exact-online-client clients/eaccounting-client mappings writer-core
+  clients/write-safety clients/exact-online-client clients/eaccounting-client mappings writer-core
   source-exact-online source-eaccounting destination-exact-online destination-eaccounting
 )
-LOCAL_NAMES='^(exact[-_]online[-_]client|eaccounting[-_]client|ledgerbridge[-_]mappings|ledgerbridge[-_]writer[-_]core|source[-_]exact[-_]online|source[-_]eaccounting|destination[-_]exact[-_]online|destination[-_]eaccounting|ledgerbridge[-_]emulators|ledgerbridge)[=@ ]'
+LOCAL_NAMES='^(exact[-_]online[-_]client|eaccounting[-_]client|ledgerbridge[-_]mappings|ledgerbridge[-_]writer[-_]core|ledgerbridge[-_]write[-_]safety|source[-_]exact[-_]online|source[-_]eaccounting|destination[-_]exact[-_]online|destination[-_]eaccounting|ledgerbridge[-_]emulators|ledgerbridge)[=@ ]'
 
 mkdir -p "$CACHE" "$TARGET"
 pins="$(mktemp)"
@@ -35,7 +35,7 @@ else
   for package in "${LOCAL_PACKAGES[@]}"; do
     rm -f "$wheels/$(basename "$package" | tr - _)"-*.whl
   done
-  rm -f "$wheels"/ledgerbridge_mappings-*.whl "$wheels"/ledgerbridge_writer_core-*.whl
+  rm -f "$wheels"/ledgerbridge_mappings-*.whl "$wheels"/ledgerbridge_writer_core-*.whl "$wheels"/ledgerbridge_write_safety-*.whl
   touch "$wheels/.complete"
   echo "wheelhouse $key built in $((SECONDS - started))s: $(find "$wheels" -name '*.whl' | wc -l) wheels"
 fi

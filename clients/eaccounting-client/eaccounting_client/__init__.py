@@ -1,5 +1,7 @@
 """Wire-protocol client for the Visma eAccounting API v2, shared by the source and the destination."""
 
+from ledgerbridge_write_safety import AmbiguousWriteError, WriteSafeErrorHandler, certainly_not_sent
+
 from .auth import REVOKED_GRANT_MESSAGE, EAccountingAuthenticator
 from .backoff import EAccountingBackoffStrategy, rate_limit_wait
 from .client import EAccountingClient
@@ -18,7 +20,6 @@ from .urls import (
     token_endpoint,
 )
 from .values import filter_datetime_literal, parse_api_datetime, to_amount
-from .write_safety import AmbiguousWriteError, WriteSafeErrorHandler, certainly_not_sent
 
 __all__ = [
     "CALLS_PER_MINUTE",

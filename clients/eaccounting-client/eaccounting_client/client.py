@@ -15,6 +15,8 @@ from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 
+from ledgerbridge_write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
+
 from .auth import EAccountingAuthenticator
 from .backoff import EAccountingBackoffStrategy
 from .config import EAccountingConfig, parse_config
@@ -22,7 +24,6 @@ from .errors import ApiError, EAccountingApiError, EAccountingErrorHandler
 from .pacing import CALLS_PER_MINUTE, EndpointCallBudget
 from .paging import MAX_PAGE_SIZE, has_next_page, page_records, paging_params
 from .urls import resource_url
-from .write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
 
 JSON_HEADERS = {"Accept": "application/json"}
 
@@ -69,7 +70,7 @@ class EAccountingClient:
         self.backoff_strategy = EAccountingBackoffStrategy()
         self.error_handler = EAccountingErrorHandler(self.logger)
         self._http = self._http_client(_ReturnClientErrors(self.error_handler))
-        # Creates go through their own client: one whose answer was lost is not repeated (see write_safety).
+        # Creates go through their own client: one whose answer was lost is not repeated (ledgerbridge_write_safety).
         self.write_errors = WriteSafeErrorHandler(_ReturnClientErrors(self.error_handler))
         self._http_creates = self._http_client(self.write_errors)
 

@@ -7,7 +7,7 @@ from exact_online_client.errors import ExactOnlineBackoffStrategy, ExactOnlineEr
 from exact_online_client.paging import REGULAR_PAGE_SIZE, SYNC_PAGE_SIZE, next_page_url, rows_of
 from exact_online_client.rate_limits import DailyBudgetExhausted, ExactRateLimitPacer, RateLimitHeaders, SystemClock
 from exact_online_client.values import RecordTyper, ValueFormatError, parse_exact_datetime, to_exact_datetime_literal
-from exact_online_client.write_safety import AmbiguousWriteError, WriteSafeErrorHandler, certainly_not_sent
+from ledgerbridge_write_safety import AmbiguousWriteError, WriteSafeErrorHandler, certainly_not_sent
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -19,7 +19,7 @@ from exact_online_client.config import ExactOnlineConnection
 from exact_online_client.errors import ExactOnlineBackoffStrategy, ExactOnlineErrorHandler
 from exact_online_client.paging import next_page_url, rows_of
 from exact_online_client.rate_limits import Clock, ExactRateLimitPacer
-from exact_online_client.write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
+from ledgerbridge_write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
 
 JSON_HEADERS = {"Accept": "application/json"}
 
@@ -42,7 +42,7 @@ class ExactOnlineClient:
         self.pacer = pacer or ExactRateLimitPacer(clock=clock)
         self._name, self._logger = name, logger or logging.getLogger("airbyte")
         self._http = self._http_client(ExactOnlineErrorHandler())
-        # Creates go through their own client: one whose answer was lost is not repeated (see write_safety).
+        # Creates go through their own client: one whose answer was lost is not repeated (ledgerbridge_write_safety).
         self.write_errors = WriteSafeErrorHandler(ExactOnlineErrorHandler())
         self._http_creates = self._http_client(self.write_errors)
 

@@ -1,14 +1,14 @@
 """Which failed creates may be sent again on their own, and what the caller learns when one may not.
 
-A POST creates a new object each time Exact Online processes it. Sending it again is safe only when the first attempt
+A POST creates a new object each time the API processes it. Sending it again is safe only when the first attempt
 certainly did not take effect: a 429 (the rate limiter refuses before anything is processed), a 401 (refused at
 authentication), or a connection that never opened (refused, name not resolved, connect timeout). When the request may
-have reached the API and only its answer was lost — read timeout, connection dropped mid-exchange, any 5xx (Exact
-documents no 5xx that guarantees nothing was stored; it answers 500 for failures of every kind) — the
-POST is not repeated: the caller gets ``AmbiguousWriteError`` and decides, typically by looking the object up by its
-natural key. GET, PUT (a partial update of a known id) and DELETE are idempotent and keep every retry.
+have reached the API and only its answer was lost — read timeout, connection dropped mid-exchange, any 5xx (neither
+Exact Online nor eAccounting documents a 5xx that guarantees nothing was stored) — the POST is not repeated: the caller
+gets ``AmbiguousWriteError`` and decides, typically by looking the object up by its natural key. GET, PUT (an update of
+a known id) and DELETE are idempotent and keep every retry.
 
-The eAccounting client has the same module with the same names; the two clients share no code by design.
+Both wire clients use this one policy; it is HTTP semantics, not either API's protocol.
 """
 
 from __future__ import annotations
