@@ -7,6 +7,7 @@ refresh_token}}`` and serves until SIGTERM/SIGINT.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import logging
 import sys
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     app = EmulatorApp(
         api,
         dump=backend.dump,
-        render_fault=render_fault,
+        render_fault=functools.partial(render_fault, retry_seconds=args.fault_retry_seconds),
         clock=clock,
         faults=faults,
         slow_seconds=args.slow_seconds,

@@ -317,12 +317,12 @@ class EAccountingApi:
         return json_body(self.backend.sales.convert_draft(customerInvoiceDraftId), operation["status"])
 
 
-def render_fault(kind: str, request: Request) -> Response:
+def render_fault(kind: str, request: Request, retry_seconds: int = 60) -> Response:
     """Injected faults in eAccounting's own error shape."""
     if kind == "429":
         from eaccounting_emulator.exceptions import TooManyRequests
 
-        return TooManyRequests(600, 60).response()
+        return TooManyRequests(600, retry_seconds).response()
     if kind == "503":
         return EAccountingError(
             503, 5001, "CantReachSystemDependendency - A system dependency is unavailable"

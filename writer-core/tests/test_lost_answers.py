@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ledgerbridge_writer import RecordWriteError, Writer
+from ledgerbridge_writer.writer import MAX_SENDS
 
 from .fakes import FakeTarget, record, stream_state
 from .test_writer import activity, run, states
@@ -51,13 +52,23 @@ def test_given_the_resent_create_lands_but_its_answer_is_lost_too_when_written_t
     assert target.lookups == ["accounts", "accounts"]
 
 
-def test_given_both_answers_lost_and_nothing_landed_when_written_then_the_record_fails_and_its_state_is_held():
+def test_given_a_streak_of_lost_answers_and_nothing_landed_when_written_then_it_is_resent_after_each_lookup():
     target = FakeTarget()
-    target.lost_answers["accounts"] = ["lost", "lost"]
+    target.lost_answers["accounts"] = ["lost"] * (MAX_SENDS - 1)
+    out = run(target, _anna())
+    assert [c for c, _, _ in target.sent] == ["accounts", "contacts"]
+    assert target.lookups == ["accounts"] * (MAX_SENDS - 1)
+    assert activity(out)[0]["action"] == "created"
+    assert states(out) == [1]
+
+
+def test_given_every_answer_lost_and_nothing_landed_when_written_then_the_record_fails_and_its_state_is_held():
+    target = FakeTarget()
+    target.lost_answers["accounts"] = ["lost"] * MAX_SENDS
     out = run(target, [*_anna(), record("customers", id="c2", email="b@x.se", name="Bo"), stream_state("customers", 2)])
     failed, created = activity(out)
     assert failed["action"] == "failed" and failed["field"] == "accounts"
-    assert "sent twice" in failed["reason"] and "read again next sync" in failed["reason"]
+    assert f"sent {MAX_SENDS} times" in failed["reason"] and "read again next sync" in failed["reason"]
     assert created["source_id"] == "c2"
     assert [c for c, _, _ in target.sent] == ["accounts", "contacts"]  # Bo's only
     assert states(out) == []

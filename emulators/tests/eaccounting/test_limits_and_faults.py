@@ -43,3 +43,10 @@ def test_given_fault_rule_when_calling_matching_route_then_fault_in_eaccounting_
     assert api.get(f"{emulator.api_url}/deliveryterms").status_code == 200
     logged = emulator.admin("GET", "requests")
     assert {"method": "GET", "path": "/v2/deliveryterms", "status": 503} in logged
+
+
+def test_given_fault_retry_seconds_when_a_429_is_injected_then_it_announces_that_wait(own_emulator) -> None:
+    emulator: Emulator = own_emulator("--empty", "--fault", "429:1.0:/v2/units*", "--fault-retry-seconds", "3")
+    throttled = emulator.api().get(f"{emulator.api_url}/units")
+    assert throttled.status_code == 429
+    assert "Try again in 3 seconds" in throttled.text
