@@ -21,7 +21,7 @@ from .auth import EAccountingAuthenticator
 from .backoff import EAccountingBackoffStrategy
 from .config import EAccountingConfig, parse_config
 from .errors import ApiError, EAccountingApiError, EAccountingErrorHandler
-from .pacing import CALLS_PER_MINUTE, EndpointCallBudget
+from .pacing import EndpointCallBudget
 from .paging import MAX_PAGE_SIZE, has_next_page, page_records, paging_params
 from .urls import resource_url
 
@@ -58,7 +58,7 @@ class EAccountingClient:
         self,
         config: MutableMapping[str, Any],
         logger: logging.Logger | None = None,
-        calls_per_minute: int = CALLS_PER_MINUTE,
+        calls_per_minute: int | None = None,
         budget: EndpointCallBudget | None = None,
     ) -> None:
         self.settings: EAccountingConfig = parse_config(config)
@@ -66,7 +66,7 @@ class EAccountingClient:
         # The authenticator keeps and mutates *this* mapping, so rotations reach the caller's config too.
         config.setdefault("identity_url", self.settings.identity_url)
         self.authenticator = EAccountingAuthenticator(config)
-        self.budget = budget or EndpointCallBudget(calls_per_minute)
+        self.budget = budget or EndpointCallBudget(calls_per_minute or self.settings.calls_per_minute)
         self.backoff_strategy = EAccountingBackoffStrategy()
         self.error_handler = EAccountingErrorHandler(self.logger)
         self._http = self._http_client(_ReturnClientErrors(self.error_handler))

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .pacing import CALLS_PER_MINUTE
 from .urls import PRODUCTION_API_URL, PRODUCTION_IDENTITY_URL, check_transport
 
 
@@ -26,6 +27,9 @@ class EAccountingConfig(BaseModel):
     api_url: str = PRODUCTION_API_URL
     identity_url: str = PRODUCTION_IDENTITY_URL
     credentials: Credentials
+    # eAccounting allows 600 calls per minute per client and endpoint. A lower pace leaves room for other
+    # integrations on the same company; a higher one only makes sense against a quota that allows it (the emulator).
+    calls_per_minute: int = Field(default=CALLS_PER_MINUTE, ge=1)
 
     @field_validator("api_url", "identity_url")
     @classmethod

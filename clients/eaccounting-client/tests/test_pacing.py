@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 import requests
 
 from eaccounting_client import EndpointCallBudget
@@ -35,3 +36,22 @@ def test_given_quota_used_up_on_one_endpoint_when_calling_another_then_no_wait()
 def test_given_collection_and_item_paths_when_paced_then_they_share_one_budget():
     budget = EndpointCallBudget(calls_per_minute=600)
     assert budget.get_matching_policy(_request("customers")) is budget.get_matching_policy(_request("Customers/abc"))
+
+
+def test_given_a_configured_pace_when_the_client_is_built_then_its_budget_keeps_that_pace(config):
+    from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
+
+    from eaccounting_client import EAccountingClient
+
+    client = EAccountingClient({**config, "calls_per_minute": 2})
+    for _ in range(2):
+        client.budget.acquire_call(_request("orders"), block=False)
+    with pytest.raises(CallRateLimitHit):
+        client.budget.acquire_call(_request("orders"), block=False)
+
+
+def test_given_a_pace_below_one_when_config_parsed_then_the_error_names_the_field(config):
+    from eaccounting_client import InvalidConfigError, parse_config
+
+    with pytest.raises(InvalidConfigError, match="calls_per_minute"):
+        parse_config({**config, "calls_per_minute": 0})
