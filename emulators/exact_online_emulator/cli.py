@@ -16,7 +16,7 @@ from exact_online_emulator.auth import TOKEN_CALLS_PER_DAY, Authority, Client
 from exact_online_emulator.models.backend import Backend
 from exact_online_emulator.rate_limits import Limits, RateLimiter
 from exact_online_emulator.responses import ExactApi, render_fault
-from exact_online_emulator.seed import seed_backend
+from exact_online_emulator.seed import PER_SCALE, seed_backend
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,10 +49,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="token endpoint calls per client per day; 0 disables (default: 200)",
     )
     parser.add_argument(
+        "--volume",
+        action="append",
+        default=[],
+        type=_volume,
+        metavar="KIND=N",
+        help="seed N accounts, items or orders in the main division instead of 60, 25 or 40 per unit of --scale "
+        "(repeatable; e.g. --volume accounts=1000000 for a large read)",
+    )
+    parser.add_argument(
         "--public-url",
         help="URL clients use to reach the emulator (behind a TLS proxy); used in __next and __metadata links",
     )
     return parser
+
+
+def _volume(text: str) -> tuple[str, int]:
+    kind, _, number = text.partition("=")
+    if kind not in PER_SCALE or not number.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected KIND=N with KIND one of {', '.join(PER_SCALE)}")
+    return kind, int(number)
 
 
 def client_for_seed(seed: int) -> Client:
@@ -75,7 +91,7 @@ class Emulator:
             self.backend.restore(state["backend"])
             self.authority.restore(state["auth"])
         else:
-            seed_backend(self.backend, args.seed, args.scale, args.empty)
+            seed_backend(self.backend, args.seed, args.scale, args.empty, dict(args.volume))
         self.api = ExactApi(self.backend, self.authority, self.limiter, on_write=self.save, public_url=args.public_url)
         self.app = EmulatorApp(
             self.api,

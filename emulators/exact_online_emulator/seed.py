@@ -117,14 +117,18 @@ LOW_RATE_WORDS = (
 ACCOUNTS_PER_SCALE = 60
 ITEMS_PER_SCALE = 25
 ORDERS_PER_SCALE = 40
+PER_SCALE = {"accounts": ACCOUNTS_PER_SCALE, "items": ITEMS_PER_SCALE, "orders": ORDERS_PER_SCALE}
 
 
 class Seeder:
-    def __init__(self, backend: Backend, seed: int, scale: int, empty: bool) -> None:
+    def __init__(
+        self, backend: Backend, seed: int, scale: int, empty: bool, volumes: dict[str, int] | None = None
+    ) -> None:
         self.backend = backend
         self.seed = seed
         self.rng = random.Random(seed)
         self.scale = max(1, scale)
+        self.volumes = dict(volumes or {})  # counts that replace "per unit of scale" in the main division
         self.empty = empty
         self.now = backend.clock.time()
         self.rows: dict[str, list[dict[str, Any]]] = {}
@@ -189,7 +193,8 @@ class Seeder:
             self.reference_data(division)
             if not self.empty:
                 volume = self.scale if code == codes[0] else 0
-                self.business_data(division, volume if volume else 1 if code == codes[1] else 0)
+                volumes = self.volumes if code == codes[0] else {}
+                self.business_data(division, volume if volume else 1 if code == codes[1] else 0, volumes)
             self.commit(division)
         for division in self.backend.divisions.values():
             self.divisions_table(division)
@@ -309,12 +314,13 @@ class Seeder:
             ),
         ]
 
-    def business_data(self, division: Division, scale: int) -> None:
+    def business_data(self, division: Division, scale: int, volumes: dict[str, int] | None = None) -> None:
         if scale <= 0:
             return
-        accounts = [self.account(division, n) for n in range(ACCOUNTS_PER_SCALE * scale)]
-        items = [self.item(division, n) for n in range(ITEMS_PER_SCALE * scale)]
-        for n in range(ORDERS_PER_SCALE * scale):
+        count = {kind: (volumes or {}).get(kind, per_scale * scale) for kind, per_scale in PER_SCALE.items()}
+        accounts = [self.account(division, n) for n in range(max(1, count["accounts"]))]
+        items = [self.item(division, n) for n in range(max(1, count["items"]))]
+        for n in range(count["orders"]):
             self.order(division, n, self.rng.choice(accounts), items)
         division.counters.update(
             account_code=1000 + len(accounts), order_number=len(self.rows.get("salesorder/SalesOrders", []))
@@ -932,6 +938,8 @@ def _name_pool(seed: int) -> dict[str, dict[str, list]]:
     return pool
 
 
-def seed_backend(backend: Backend, seed: int, scale: int = 1, empty: bool = False) -> None:
+def seed_backend(
+    backend: Backend, seed: int, scale: int = 1, empty: bool = False, volumes: dict[str, int] | None = None
+) -> None:
     with backend.lock:
-        Seeder(backend, seed, scale, empty).run()
+        Seeder(backend, seed, scale, empty, volumes).run()

@@ -191,3 +191,31 @@ def test_given_count_segment_when_requested_then_bare_integer(seeded):
     )
 
     assert int(response.text) == len(seeded.admin("dump")["salesorder/SalesOrders"]) - 40  # second division holds 40
+
+
+def test_given_volumes_when_seeding_then_the_main_division_holds_exactly_those_counts():
+    from tests.exact_online.conftest import QUIET_LIMITS, start_emulator
+
+    emulator = start_emulator("--volume", "accounts=1234", "--volume", "orders=7", "--volume", "items=3", *QUIET_LIMITS)
+    try:
+        counts = {
+            path: emulator.get(path, **{"$inlinecount": "allpages", "$select": key, **query}).json()["d"]["__count"]
+            for path, key, query in (("crm/Accounts", "ID", ANY_ACCOUNT), ("salesorder/SalesOrders", "OrderID", {}))
+        }
+        items = emulator.get("logistics/Items", **{"$filter": "Code ne ''", "$select": "Code"}).json()["d"]["results"]
+    finally:
+        emulator.stop()
+    assert counts == {"crm/Accounts": 1234, "salesorder/SalesOrders": 7}
+    assert len({i["Code"] for i in items if i["Code"].startswith("SKU-")}) == 3
+
+
+def test_given_an_unknown_volume_kind_when_starting_then_the_emulator_refuses_and_names_the_kinds():
+    import subprocess
+
+    from tests.exact_online.conftest import BIN
+
+    completed = subprocess.run(
+        [str(BIN / "exact-online-emulator"), "--volume", "invoices=5"], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 2
+    assert "accounts, items, orders" in completed.stderr
