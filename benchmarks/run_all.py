@@ -30,8 +30,9 @@ BENCHMARKS = [
     ("source_eaccounting.py", [], "eAccounting source vs bare requests loop; memory 20k → 200k rows"),
     ("peer_exact_reader.py", ["--scale", "334"], "Exact source vs the PyPI reader `exactonline` (20k accounts)"),
     ("rate_limit.py", ["--calls", "2000"], "2,000 Exact calls under 60/min on the fast clock"),
-    ("orders_flow.py", ["--large", "100000"], "orders → eAccounting vs per-order lookup; memory at 100k orders"),
+    ("orders_flow.py", [], "orders → eAccounting vs per-order lookup; mapping speed; dry-run memory"),
     ("exact_writes.py", [], "eAccounting → Exact vs per-record lookup-then-write"),
+    ("scale.py", [], "memory: 1M accounts read; 100k orders source → destination, written for real"),
 ]
 
 

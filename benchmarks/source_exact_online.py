@@ -43,7 +43,7 @@ print(json.dumps({"code": code, "seconds": elapsed, "max_rss_kb": peak_kb}))
 
 
 class Emulator:
-    def __init__(self, scale: int) -> None:
+    def __init__(self, scale: int, *options: str) -> None:
         self.process = subprocess.Popen(
             [
                 EMULATOR,
@@ -57,6 +57,7 @@ class Emulator:
                 "0",
                 "--daily-limit",
                 "0",
+                *options,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

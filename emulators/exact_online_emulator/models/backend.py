@@ -19,6 +19,8 @@ from exact_online_emulator.models.store import Row, Table
 from exact_online_emulator.odata import CompiledFilter, Query, parse_guid_skiptoken, parse_int_skiptoken
 from exact_online_emulator.schema import DELETED_ENTITY_TYPES
 
+ORDERED_CACHE_SIZE = 8  # concurrent ($filter, $orderby) readers worth keeping a sorted copy for
+
 
 @dataclass
 class User:
@@ -71,6 +73,7 @@ class Backend:
         self.divisions: dict[int, Division] = {}
         self.user: User | None = None
         self.on_change: Callable[[], None] | None = None
+        self._ordered_pages: dict[tuple[Any, ...], tuple[list[Row], dict[str, int]]] = {}
 
     # ----------------------------------------------------------------- helpers used by rules and seed
     def new_guid(self) -> str:
@@ -154,13 +157,10 @@ class Backend:
             table = division.tables[view.entity.path]
             count = _count(table.rows.values(), predicate) if query.inlinecount else None
             if query.orderby:
-                candidates = [r for r in table.rows.values() if predicate is None or predicate(r)]
-                for name, descending in reversed(query.orderby):
-                    candidates.sort(key=lambda r, n=name: _sort_key(r.get(n)), reverse=descending)
+                candidates, positions = self._ordered(division, view, query, predicate)
                 start = 0
                 if query.skiptoken:
-                    after = parse_guid_skiptoken(query.skiptoken)
-                    start = next((i + 1 for i, r in enumerate(candidates) if r[view.entity.key] == after), 0)
+                    start = positions.get(parse_guid_skiptoken(query.skiptoken), -1) + 1
                 rows = candidates[start : start + page_size]
                 more = start + page_size < len(candidates)
             else:
@@ -171,6 +171,25 @@ class Backend:
             more = more and query.top is None
             token = f"guid'{rows[-1][view.entity.key]}'" if more and rows else None
             return Page(rows, token, count)
+
+    def _ordered(
+        self, division: Division, view: View, query: Query, predicate: Any
+    ) -> tuple[list[Row], dict[str, int]]:
+        """The filtered, sorted rows of an ``$orderby`` query and each key's position, kept while the table is
+        unchanged: a reader paging through it costs one sort, not one per page."""
+        table = division.tables[view.entity.path]
+        cache_key = (division.code, view.entity.path, query.filter, tuple(query.orderby), table.version)
+        cached = self._ordered_pages.get(cache_key)
+        if cached is None:
+            candidates = [r for r in table.rows.values() if predicate is None or predicate(r)]
+            for name, descending in reversed(query.orderby):
+                candidates.sort(key=lambda r, n=name: _sort_key(r.get(n)), reverse=descending)
+            key = view.entity.key
+            cached = (candidates, {row[key]: index for index, row in enumerate(candidates)})
+            if len(self._ordered_pages) >= ORDERED_CACHE_SIZE:
+                self._ordered_pages.pop(next(iter(self._ordered_pages)))
+            self._ordered_pages[cache_key] = cached
+        return cached
 
     def _since(self, division: Division, view: View, floor: int) -> Iterable[Row]:
         if view.kind == "deleted":
@@ -199,9 +218,7 @@ class Backend:
     def lines_of(self, division: Division, entity: Entity, key: str) -> list[Row]:
         if entity.lines is None:
             return []
-        lines = division.tables[entity.lines.collection]
-        parent_field = entity.lines.parent_field
-        found = [row for row in lines.rows.values() if row.get(parent_field) == key]
+        found = division.tables[entity.lines.collection].where(entity.lines.parent_field, key)
         found.sort(key=lambda r: r.get("LineNumber") or 0)
         return found
 

@@ -1,13 +1,17 @@
 """Row storage for one collection of one division, indexed for the two ways Exact pages: by key (``$skiptoken=guid'…'``)
-and by rowversion (``Timestamp gt N`` on sync endpoints). Both reads cost O(page), not O(table)."""
+and by rowversion (``Timestamp gt N`` on sync endpoints). Both reads cost O(page), not O(table). Lines are found by
+their document through an index built on first use, and ``version`` tells a cache that the rows changed."""
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from typing import Any
 
 Row = dict[str, Any]
+# Versions are unique across all tables, so a cache keyed on one never confuses a table with its replacement.
+_VERSIONS = itertools.count(1)
 
 
 class Table:
@@ -21,6 +25,8 @@ class Table:
         self._ts_values: list[int] = []
         self._ts_keys: list[str] = []
         self._stale = 0
+        self._groups: dict[str, dict[Any, set[str]]] = {}  # field → value → keys, for the fields asked for
+        self.version = next(_VERSIONS)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -37,15 +43,22 @@ class Table:
         self._ts_values = [r.get("Timestamp", 0) for r in ordered]
         self._ts_keys = [r[self.key] for r in ordered]
         self._stale = 0
+        self._groups = {}
+        self.version = next(_VERSIONS)
 
     def put(self, row: Row) -> None:
         """Insert or replace; the row's Timestamp must be the newest of its division (rowversion semantics)."""
         key = row[self.key]
-        if key in self.rows:
+        previous = self.rows.get(key)
+        if previous is not None:
             self._stale += 1
+            self._ungroup(key, previous)
         else:
             insort(self._sorted_keys, key)
         self.rows[key] = row
+        for name, groups in self._groups.items():
+            groups.setdefault(row.get(name), set()).add(key)
+        self.version = next(_VERSIONS)
         self._ts_values.append(row["Timestamp"])
         self._ts_keys.append(key)
         if self._stale > 1000 and self._stale > len(self._ts_values) // 2:
@@ -57,7 +70,24 @@ class Table:
             index = bisect_left(self._sorted_keys, key)
             del self._sorted_keys[index]
             self._stale += 1
+            self._ungroup(key, row)
+            self.version = next(_VERSIONS)
         return row
+
+    def where(self, name: str, value: Any) -> list[Row]:
+        """Rows whose ``name`` equals ``value`` (the lines of one document) in O(matches)."""
+        groups = self._groups.get(name)
+        if groups is None:
+            groups = self._groups[name] = {}
+            for key, row in self.rows.items():
+                groups.setdefault(row.get(name), set()).add(key)
+        return [self.rows[key] for key in groups.get(value, ())]
+
+    def _ungroup(self, key: str, row: Row) -> None:
+        for name, groups in self._groups.items():
+            members = groups.get(row.get(name))
+            if members is not None:
+                members.discard(key)
 
     def _compact(self) -> None:
         pairs = [(ts, k) for ts, k in zip(self._ts_values, self._ts_keys, strict=True) if self._current(ts, k)]

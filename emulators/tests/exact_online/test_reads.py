@@ -219,3 +219,21 @@ def test_given_an_unknown_volume_kind_when_starting_then_the_emulator_refuses_an
     )
     assert completed.returncode == 2
     assert "accounts, items, orders" in completed.stderr
+
+
+def test_given_an_ordered_listing_when_an_account_is_added_between_pages_then_the_next_page_includes_it():
+    from tests.exact_online.conftest import QUIET_LIMITS, start_emulator
+
+    emulator = start_emulator("--scale", "2", *QUIET_LIMITS)
+    try:
+        query = {**ANY_ACCOUNT, "$select": "ID,Code,Modified", "$orderby": "Modified"}
+        first = emulator.get("crm/Accounts", **query).json()["d"]
+        assert len(first["results"]) == 60 and "__next" in first
+        created = emulator.post("crm/Accounts", {"Name": "Late Arrival B.V.", "Status": "C"})
+        assert created.status_code == 201, created.text
+        rest = _all_pages(emulator, first["__next"], {})
+    finally:
+        emulator.stop()
+    seen = [row["ID"] for row in first["results"]] + [row["ID"] for page in rest for row in page.json()["d"]["results"]]
+    assert len(seen) == len(set(seen)) == 121
+    assert seen[-1] == created.json()["d"]["ID"]  # the newest Modified sorts last
