@@ -26,6 +26,18 @@ def _endpoint_of(request: Any) -> str:
     return resource_of(url or "")
 
 
+class _EndpointWindow(MovingWindowCallRatePolicy):
+    """One endpoint's moving window. It records each call under the endpoint's name: the CDK's policy would keep the
+    request object itself, body included, for the length of the window, which at a lifted pace is thousands of them."""
+
+    def __init__(self, endpoint: str, rate: Rate) -> None:
+        super().__init__(rates=[rate], matchers=[])
+        self._endpoint = endpoint
+
+    def try_acquire(self, request: Any, weight: int) -> None:
+        super().try_acquire(self._endpoint, weight)
+
+
 class EndpointCallBudget(APIBudget):
     """One moving-window budget per endpoint, created on first use; blocks (sleeps) until a call is free.
 
@@ -35,7 +47,7 @@ class EndpointCallBudget(APIBudget):
     def __init__(self, calls_per_minute: int = CALLS_PER_MINUTE, interval: timedelta = timedelta(minutes=1)) -> None:
         super().__init__(policies=[])
         self._rate = Rate(limit=calls_per_minute, interval=interval)
-        self._by_endpoint: dict[str, MovingWindowCallRatePolicy] = {}
+        self._by_endpoint: dict[str, _EndpointWindow] = {}
         self._lock = threading.Lock()
 
     def get_matching_policy(self, request: Any) -> AbstractCallRatePolicy | None:
@@ -43,6 +55,6 @@ class EndpointCallBudget(APIBudget):
         with self._lock:
             policy = self._by_endpoint.get(endpoint)
             if policy is None:
-                policy = MovingWindowCallRatePolicy(rates=[self._rate], matchers=[])
+                policy = _EndpointWindow(endpoint, self._rate)
                 self._by_endpoint[endpoint] = policy
             return policy

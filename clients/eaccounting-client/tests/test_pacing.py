@@ -55,3 +55,16 @@ def test_given_a_pace_below_one_when_config_parsed_then_the_error_names_the_fiel
 
     with pytest.raises(InvalidConfigError, match="calls_per_minute"):
         parse_config({**config, "calls_per_minute": 0})
+
+
+def test_given_many_calls_in_the_window_when_paced_then_no_request_object_is_kept():
+    import gc
+    import weakref
+
+    budget = EndpointCallBudget(calls_per_minute=1_000)
+    request = _request("orders")
+    kept = weakref.ref(request)
+    budget.acquire_call(request)
+    del request
+    gc.collect()
+    assert kept() is None  # the window counts the call without holding the request (and its body) for a minute
