@@ -46,6 +46,7 @@ from ledgerbridge_mappings import (
     TermsOfPaymentIndex,
     VatCodeIndex,
 )
+from ledgerbridge_testkit import company_rules
 
 BIN = Path(sys.executable).parent
 CALL_TARGET = 1.05
@@ -55,17 +56,7 @@ KNOWN_SHARE = 0.8
 CUSTOMERS, NEW_CUSTOMERS, ARTICLES, LINES = 400, 100, 60, 3
 STATE_EVERY = 500  # a source emits a state per page or slice; this is a realistic cadence
 COUNTRIES = ("SE", "NL", "BE", "DE", "NO")
-RULES: dict[str, Any] = {
-    "vat": {
-        "mode": "by_country",
-        "home_country": "SE",
-        "per_country": [{"country": c, "eaccounting_code": "10"} for c in ("SE", "NL", "BE", "DE")],
-        "eu_reverse_charge_code": "39",
-        "export_code": "36",
-    },
-    "payment_terms": {"default_terms": "30 dagar netto"},
-    "customers": {"use_exact_code_as_customer_number": False},
-}
+RULES: dict[str, Any] = company_rules()  # the company's articles exist; none are created
 
 
 # ------------------------------------------------------------------------------------------------ data

@@ -30,6 +30,7 @@ from typing import Any
 from figures import report
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import company_rules, goods_coding_and_unit
 
 BIN = Path(sys.executable).parent
 RSS_TARGET = 1.2
@@ -99,16 +100,8 @@ def read_accounts(rows: int, work: Path) -> dict[str, Any]:
 
 
 def destination_config(eaccounting: EmulatorProcess) -> dict[str, Any]:
-    line, dump = eaccounting.start_line, eaccounting.dump()
-    coding = next(c["Id"] for c in dump["articleaccountcodings"] if c.get("VatRatePercent") in (0.25, 25))
-    mapping = {
-        "vat": {"mode": "by_country", "home_country": "SE", "eu_reverse_charge_code": "39", "export_code": "36",
-                "per_country": [{"country": c, "eaccounting_code": "10"} for c in ("SE", "NL", "BE", "DE")]},
-        "articles": {"create_missing": True, "new_article_coding_id": coding,
-                     "new_article_unit_id": dump["units"][0]["Id"]},
-        "payment_terms": {"default_terms": "30 dagar netto"},
-        "customers": {"use_exact_code_as_customer_number": False},
-    }  # fmt: skip
+    line = eaccounting.start_line
+    mapping = company_rules(*goods_coding_and_unit(eaccounting.dump()))
     return {"api_url": line["api_url"], "identity_url": line["identity_url"], "credentials": line["credentials"],
             "calls_per_minute": 1_000_000, "mapping": mapping}  # fmt: skip
 

@@ -7,9 +7,10 @@ import json
 import random
 from itertools import pairwise
 
-from flow import ExactSource, configured_catalog, time_travel
+from flow import ExactSource, time_travel
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import configured_catalog
 
 MIN_SECONDS_BETWEEN_REFRESHES = 570
 # Gaps between runs: often short (the token is reused), often around the 570/600 s edges, sometimes hours.

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from ledgerbridge_testkit import company_rules
+
 from .harness import ConfigFile, Emulator, Flow, configured_catalog, console_script
 
 HERE = Path(__file__).parent
@@ -21,18 +23,7 @@ EMULATOR_CONFIG = HERE / ".emulator_config.json"
 GOODS_CODING = "6a8ac4ba-0580-4975-ad2f-89d94a2f20aa"
 PIECE_UNIT = "cd613e30-d8f1-4adf-91b7-584a2265b1f5"
 
-BASE_RULES: dict[str, Any] = {
-    "vat": {
-        "mode": "by_country",
-        "home_country": "SE",
-        "per_country": [{"country": c, "eaccounting_code": "10"} for c in ("SE", "NL", "BE", "DE")],
-        "eu_reverse_charge_code": "39",
-        "export_code": "36",
-    },
-    "articles": {"create_missing": True, "new_article_coding_id": GOODS_CODING, "new_article_unit_id": PIECE_UNIT},
-    "payment_terms": {"default_terms": "30 dagar netto"},
-    "customers": {"use_exact_code_as_customer_number": False},
-}
+BASE_RULES: dict[str, Any] = company_rules(GOODS_CODING, PIECE_UNIT)
 
 DOCUMENT_STREAMS = {"accounts", "contacts", "addresses"}
 

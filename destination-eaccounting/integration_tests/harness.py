@@ -7,28 +7,19 @@ replaces its file, so rotated refresh tokens carry over to the next run exactly 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-BIN = Path(sys.executable).parent
+from ledgerbridge_testkit import ConfigFile, Output, configured_catalog, console_script, run_connector
 
-
-def console_script(name: str) -> str:
-    found = shutil.which(name, path=str(BIN) + os.pathsep + os.environ.get("PATH", ""))
-    if found is None:
-        pytest.skip(f"{name} is not installed (run `make venv` in the repository root)")
-    return found
+__all__ = ["ConfigFile", "Emulator", "Flow", "Output", "configured_catalog", "console_script", "writes"]
 
 
 class Emulator:
@@ -82,65 +73,6 @@ def writes(log: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class Output:
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    returncode: int | None = None
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [m for m in self.messages if m.get("type") == kind]
-
-    def logs_json(self, event: str) -> list[dict[str, Any]]:
-        found = []
-        for message in self.of_type("LOG"):
-            text = message["log"]["message"]
-            if text.startswith("{"):
-                payload = json.loads(text)
-                if payload.get("event") == event:
-                    found.append(payload)
-        return found
-
-    @property
-    def activity(self) -> list[dict[str, Any]]:
-        return self.logs_json("activity")
-
-    def states(self) -> list[dict[str, Any]]:
-        return [m["state"] for m in self.of_type("STATE")]
-
-    def last_config(self) -> dict[str, Any] | None:
-        controls = [m for m in self.of_type("CONTROL") if m["control"]["type"] == "CONNECTOR_CONFIG"]
-        return controls[-1]["control"]["connectorConfig"]["config"] if controls else None
-
-
-def parse_output(text: str) -> Output:
-    output = Output()
-    for line in text.splitlines():
-        if line.startswith("{"):
-            try:
-                output.messages.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-    return output
-
-
-class ConfigFile:
-    def __init__(self, path: Path, config: dict[str, Any]) -> None:
-        self.path = path
-        self.write(config)
-
-    def read(self) -> dict[str, Any]:
-        return json.loads(self.path.read_text())
-
-    def write(self, config: dict[str, Any]) -> None:
-        self.path.write_text(json.dumps(config, ensure_ascii=False))
-
-    def absorb(self, output: Output) -> None:
-        """Keep what the connector persisted (rotated tokens), as the platform does."""
-        rotated = output.last_config()
-        if rotated is not None:
-            self.write(rotated)
-
-
-@dataclass
 class Flow:
     """``source-exact-online read | destination-eaccounting write`` with config files kept across runs."""
 
@@ -157,7 +89,7 @@ class Flow:
                  "--catalog", str(self.catalog_path)],
                 stdout=sink, stderr=subprocess.DEVNULL, check=True, timeout=120,
             )  # fmt: skip
-        self.source_config.absorb(parse_output(out.read_text()))
+        self.source_config.absorb(Output.parse(out.read_text()))
         return out
 
     def run(self, extra_input: Iterable[dict[str, Any]] = ()) -> Output:
@@ -175,30 +107,17 @@ class Flow:
         completed = subprocess.run(
             ["bash", "-o", "pipefail", "-c", script], capture_output=True, text=True, timeout=240
         )
-        self.source_config.absorb(parse_output(tee.read_text()))
-        output = parse_output(completed.stdout)
+        self.source_config.absorb(Output.parse(tee.read_text()))
+        output = Output.parse(completed.stdout)
         output.returncode = completed.returncode
         self.destination_config.absorb(output)
         return output
 
     def write_from(self, input_path: Path, kill_when: Any = None, poll: float = 0.005) -> Output:
         """Run the destination on recorded source output; ``kill_when()`` → True sends SIGKILL mid-run."""
-        out_path = self.workdir / f"destination-{time.monotonic_ns()}.jsonl"
-        with input_path.open("rb") as stdin, out_path.open("w") as stdout:
-            process = subprocess.Popen(
-                [console_script("destination-eaccounting"), "write", "--config", str(self.destination_config.path),
-                 "--catalog", str(self.catalog_path)],
-                stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            if kill_when is not None:
-                while process.poll() is None:
-                    if kill_when():
-                        process.send_signal(signal.SIGKILL)
-                        break
-                    time.sleep(poll)
-            process.wait(timeout=240)
-        output = parse_output(out_path.read_text())
-        output.returncode = process.returncode
+        command = [console_script("destination-eaccounting"), "write", "--config", str(self.destination_config.path),
+                   "--catalog", str(self.catalog_path)]  # fmt: skip
+        output = run_connector(command, self.workdir, stdin_path=input_path, kill_when=kill_when, poll_seconds=poll)
         self.destination_config.absorb(output)
         return output
 
@@ -207,22 +126,3 @@ def _quote(parts: list[str]) -> str:
     import shlex
 
     return " ".join(shlex.quote(p) for p in parts)
-
-
-def configured_catalog(discovered: dict[str, Any], full_refresh: set[str], incremental: set[str]) -> dict[str, Any]:
-    streams = []
-    for stream in discovered["streams"]:
-        name = stream["name"]
-        if name not in full_refresh | incremental:
-            continue
-        mode = "incremental" if name in incremental else "full_refresh"
-        streams.append(
-            {
-                "stream": stream,
-                "sync_mode": mode,
-                "destination_sync_mode": "append_dedup" if mode == "incremental" else "append",
-                "cursor_field": stream.get("default_cursor_field") or [],
-                "primary_key": stream.get("source_defined_primary_key") or [],
-            }
-        )
-    return {"streams": streams}

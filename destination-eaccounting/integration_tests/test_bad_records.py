@@ -8,14 +8,14 @@ import json
 import uuid
 
 from .conftest import exact_orders, rules
-from .harness import parse_output
+from .harness import Output
 
 LONG = "x" * 2100
 
 
 def _records(path, stream):
     return [
-        m["record"]["data"] for m in parse_output(path.read_text()).of_type("RECORD") if m["record"]["stream"] == stream
+        m["record"]["data"] for m in Output.parse(path.read_text()).of_type("RECORD") if m["record"]["stream"] == stream
     ]
 
 

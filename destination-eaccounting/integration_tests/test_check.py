@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from .conftest import rules
-from .harness import console_script, parse_output
+from .harness import Output, console_script
 
 
 def _check(tmp_path, config) -> tuple[dict, str]:
@@ -17,7 +17,7 @@ def _check(tmp_path, config) -> tuple[dict, str]:
     completed = subprocess.run(
         [console_script("destination-eaccounting"), "check", "--config", str(path)], capture_output=True, text=True
     )
-    (status,) = parse_output(completed.stdout).of_type("CONNECTION_STATUS")
+    (status,) = Output.parse(completed.stdout).of_type("CONNECTION_STATUS")
     return status["connectionStatus"], completed.stdout
 
 

@@ -1,0 +1,17 @@
+"""Connector processes as the platform runs them, for the suites that test them from the outside."""
+
+from .airbyte_output import Output
+from .catalog import configured_catalog
+from .config_file import ConfigFile
+from .connector_process import console_script, run_connector
+from .eaccounting_company import company_rules, goods_coding_and_unit
+
+__all__ = [
+    "ConfigFile",
+    "Output",
+    "company_rules",
+    "configured_catalog",
+    "console_script",
+    "goods_coding_and_unit",
+    "run_connector",
+]
