@@ -30,7 +30,7 @@ from typing import Any
 from figures import report
 
 from emulator_kit.process import EmulatorProcess
-from ledgerbridge_testkit import company_rules, goods_coding_and_unit
+from ledgerbridge_testkit import Output, company_rules, configured_catalog, emulator_config, goods_coding_and_unit
 
 BIN = Path(sys.executable).parent
 RSS_TARGET = 1.2
@@ -43,26 +43,15 @@ def exact_emulator(**volumes: int) -> EmulatorProcess:
     return EmulatorProcess("exact-online-emulator", *options, *QUOTAS_OFF)
 
 
-def source_config(exact: EmulatorProcess) -> dict[str, Any]:
-    line = exact.start_line
-    return {"base_url": line["base_url"], "divisions": [line["division"]], "credentials": line["credentials"]}
-
-
 def catalog(work: Path, config_path: Path, full_refresh: set[str], incremental: set[str]) -> Path:
     """The discovered streams, configured as the platform would for this connection."""
     discovered = subprocess.run(
         [str(BIN / "source-exact-online"), "discover", "--config", str(config_path)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    streams = next(json.loads(line) for line in discovered.stdout.splitlines() if '"CATALOG"' in line)
-    configured = []
-    for stream in streams["catalog"]["streams"]:
-        if stream["name"] in full_refresh | incremental:
-            mode = "incremental" if stream["name"] in incremental else "full_refresh"
-            configured.append({"stream": stream, "sync_mode": mode, "destination_sync_mode": "append",
-                               "cursor_field": stream.get("default_cursor_field") or []})  # fmt: skip
+    (message,) = Output.parse(discovered.stdout).of_type("CATALOG")
     path = work / "catalog.json"
-    path.write_text(json.dumps({"streams": configured}))
+    path.write_text(json.dumps(configured_catalog(message["catalog"], full_refresh, incremental)))
     return path
 
 
@@ -81,7 +70,7 @@ def read_accounts(rows: int, work: Path) -> dict[str, Any]:
     with exact_emulator(accounts=rows, items=25, orders=40) as exact:
         emulator_start = time.perf_counter() - started
         config_path = work / f"source-{rows}.json"
-        config_path.write_text(json.dumps(source_config(exact)))
+        config_path.write_text(json.dumps(emulator_config(exact)))
         catalog_path = catalog(work, config_path, {"accounts"}, set())
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -100,10 +89,8 @@ def read_accounts(rows: int, work: Path) -> dict[str, Any]:
 
 
 def destination_config(eaccounting: EmulatorProcess) -> dict[str, Any]:
-    line = eaccounting.start_line
     mapping = company_rules(*goods_coding_and_unit(eaccounting.dump()))
-    return {"api_url": line["api_url"], "identity_url": line["identity_url"], "credentials": line["credentials"],
-            "calls_per_minute": 1_000_000, "mapping": mapping}  # fmt: skip
+    return {**emulator_config(eaccounting), "calls_per_minute": 1_000_000, "mapping": mapping}
 
 
 def orders_flow(orders: int, work: Path) -> dict[str, Any]:
@@ -111,7 +98,7 @@ def orders_flow(orders: int, work: Path) -> dict[str, Any]:
         exact = stack.enter_context(exact_emulator(accounts=500, items=60, orders=orders))
         eaccounting = stack.enter_context(EmulatorProcess("eaccounting-emulator", "--empty", "--per-minute-limit", "0"))
         source_path, destination_path = work / f"flow-source-{orders}.json", work / f"flow-destination-{orders}.json"
-        source_path.write_text(json.dumps(source_config(exact)))
+        source_path.write_text(json.dumps(emulator_config(exact)))
         destination_path.write_text(json.dumps(destination_config(eaccounting)))
         catalog_path = catalog(work, source_path, set(ORDER_PARTIES), {"sales_orders"})
         eaccounting.clear_requests_log()

@@ -17,18 +17,12 @@ from ledgerbridge_testkit import (
     company_rules,
     configured_catalog,
     console_script,
+    emulator_config,
     goods_coding_and_unit,
     run_connector,
 )
 
 DOCUMENT_STREAMS = {"accounts", "contacts", "addresses"}
-
-
-def emulator_config(emulator: EmulatorProcess) -> dict[str, Any]:
-    line = emulator.start_line
-    if "base_url" in line:
-        return {"base_url": line["base_url"], "divisions": [line["division"]], "credentials": line["credentials"]}
-    return {"api_url": line["api_url"], "identity_url": line["identity_url"], "credentials": line["credentials"]}
 
 
 def eaccounting_rules(eaccounting: EmulatorProcess, **overrides: Any) -> dict[str, Any]:

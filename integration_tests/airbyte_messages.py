@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledgerbridge_testkit import Output
+
 
 def parse_lines(text: str) -> list[dict[str, Any]]:
-    messages = []
-    for line in text.splitlines():
-        if line.startswith("{"):
-            try:
-                messages.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a log line that happens to start with a brace is not a protocol message
-    return messages
+    """The protocol messages among a container's output lines (a log line that starts with a brace is skipped)."""
+    return Output.parse(text).messages
 
 
 @dataclass

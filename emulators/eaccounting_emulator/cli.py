@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--client-id", default=DEFAULT_CLIENT_ID, help=f"OAuth client id (default: {DEFAULT_CLIENT_ID})"
     )
     parser.add_argument("--client-secret", help="OAuth client secret (default: derived from --seed)")
+    parser.add_argument(
+        "--fault-retry-seconds",
+        type=int,
+        default=60,
+        help='the wait an injected 429 names ("Try again in N seconds") (default: 60)',
+    )
     return parser
 
 

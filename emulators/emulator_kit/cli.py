@@ -34,12 +34,6 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout-seconds", type=float, default=30.0, help="hang of a 'timeout' fault before dropping (default: 30)"
     )
-    parser.add_argument(
-        "--fault-retry-seconds",
-        type=int,
-        default=60,
-        help="the wait an injected 429 announces, where the API's 429 names one (default: 60)",
-    )
     parser.add_argument("--state-file", help="load state from and save it to this JSON file (survives restarts)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
 

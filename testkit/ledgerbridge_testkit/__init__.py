@@ -5,6 +5,7 @@ from .catalog import configured_catalog
 from .config_file import ConfigFile
 from .connector_process import console_script, run_connector
 from .eaccounting_company import company_rules, goods_coding_and_unit
+from .emulator_config import emulator_config
 
 __all__ = [
     "ConfigFile",
@@ -12,6 +13,7 @@ __all__ = [
     "company_rules",
     "configured_catalog",
     "console_script",
+    "emulator_config",
     "goods_coding_and_unit",
     "run_connector",
 ]

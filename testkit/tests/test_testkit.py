@@ -64,3 +64,25 @@ def test_given_a_discovered_catalog_when_configured_then_only_chosen_streams_wit
         ("accounts", "full_refresh", []),
         ("sales_orders", "incremental", ["Modified"]),
     ]
+
+
+def test_given_either_emulator_start_line_when_configured_then_the_connector_keys_of_that_system():
+    from types import SimpleNamespace
+
+    from ledgerbridge_testkit import emulator_config
+
+    credentials = {"client_id": "c", "client_secret": "s", "refresh_token": "r"}
+    exact = SimpleNamespace(start_line={"base_url": "http://127.0.0.1:1", "division": 7, "credentials": credentials})
+    eaccounting = SimpleNamespace(
+        start_line={
+            "api_url": "http://127.0.0.1:2/v2",
+            "identity_url": "http://127.0.0.1:2",
+            "credentials": credentials,
+        }
+    )
+    assert emulator_config(exact) == {"base_url": "http://127.0.0.1:1", "divisions": [7], "credentials": credentials}
+    assert emulator_config(eaccounting) == {
+        "api_url": "http://127.0.0.1:2/v2",
+        "identity_url": "http://127.0.0.1:2",
+        "credentials": credentials,
+    }

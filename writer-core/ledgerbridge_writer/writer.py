@@ -180,21 +180,20 @@ class Writer:
         it is sent again, and it is sent at most ``MAX_SENDS`` times in a sync. Each send follows a lookup that found
         nothing, so no number of lost answers makes a second copy; the bound only ends a streak of bad luck."""
         reason = write.reason
-        for send in range(1, MAX_SENDS + 1):
+        for _ in range(MAX_SENDS):
             try:
                 return self.target.execute(write, body), reason
             except WriteOutcomeUnknown as lost:
                 found = self._find_written(write, body, outcome, lost)
                 if found is not None:
                     return found, CONFIRMED_AFTER_LOST_ANSWER
-                if send == MAX_SENDS:
-                    raise RecordWriteError(
-                        write.target_collection,
-                        f"{lost}; sent {MAX_SENDS} times, every answer lost, and it is not there; "
-                        "the record is read again next sync",
-                    ) from None
+                last_lost = lost
             reason = f"{write.reason}; {SENT_AGAIN_AFTER_LOST_ANSWER}" if write.reason else SENT_AGAIN_AFTER_LOST_ANSWER
-        raise AssertionError("unreachable")  # the loop returns or raises
+        raise RecordWriteError(
+            write.target_collection,
+            f"{last_lost}; sent {MAX_SENDS} times, every answer lost, and it is not there; "
+            "the record is read again next sync",
+        ) from None
 
     def _find_written(self, write: Any, body: dict[str, Any], outcome: Outcome, lost: WriteOutcomeUnknown) -> Any:
         """The id of the object a create whose answer was lost made, or None when it did not land. An update of a
