@@ -22,6 +22,7 @@ from ledgerbridge_mappings import (
     VatCodeIndex,
 )
 from ledgerbridge_mappings.orders import TARGET_COLLECTION
+from ledgerbridge_writer import DiskMap
 
 from .existing_documents import add_documents, add_vouchers, document_query, voucher_query
 
@@ -42,7 +43,7 @@ def load_lookups(
 ) -> EAccountingLookups:
     lookups = EAccountingLookups()
     prefix = rules.documents.reference.prefix
-    existing = ExistingReferences()
+    existing = ExistingReferences(DiskMap())
     if needs.documents or needs.mutations:
         lookups.vat_codes = VatCodeIndex.from_records(client.iter_records("vatcodes"))
         lookups.cost_center_items = CostCenterItemIndex.from_records(client.iter_records("costcenters"))
@@ -68,6 +69,6 @@ def load_lookups(
             len({c.id for table in (lookups.customers.by_number, lookups.customers.by_email) for c in table.values()}),
             len(lookups.articles.by_number),
             len(lookups.vat_codes.by_code),
-            sum(len(refs) for refs in existing.by_collection.values()),
+            len(existing),
         )
     return lookups

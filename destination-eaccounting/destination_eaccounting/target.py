@@ -94,7 +94,7 @@ class EAccountingTarget(Target):
         self._entry_sources: dict[str, list[SourceRef]] = {}
         self._line_fields = _LINE_FIELDS | _voucher_map_roots(rules)
         self._shared: dict[str, Any] = {}  # key -> the planned create of a customer/article many records use
-        self._done: dict[str, str] = {}  # key -> id of every create executed in this sync
+        self._done: set[str] = set()  # keys of the shared creates executed in this sync (bounded by master data)
 
     # ---------------------------------------------------------------------------------------------- lookups
 
@@ -213,8 +213,8 @@ class EAccountingTarget(Target):
         return found
 
     def _written(self, write: Any, body: dict[str, Any], new_id: str) -> None:
-        if write.key is not None:
-            self._done[write.key] = new_id
+        if write.key is not None and write.target_collection in SHARED_COLLECTIONS:
+            self._done.add(write.key)
         self._remember(write.target_collection, body, new_id)
 
     def _remember(self, collection: str, body: dict[str, Any], new_id: str) -> None:

@@ -7,7 +7,7 @@ Exact account codes stripped of their padding).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,15 +289,22 @@ class CostCenterItemIndex:
 
 @dataclass(slots=True)
 class ExistingReferences:
-    """Documents already written, by the Exact reference they carry, per eAccounting collection."""
+    """Documents already written, by the Exact reference they carry, per eAccounting collection.
 
-    by_collection: dict[str, dict[str, str]] = field(default_factory=dict)
+    ``ids`` holds ``"collection/reference"`` → target id. It grows with the ledger's history and with the sync, so a
+    destination passes a mapping kept on disk; a plain dict serves tests and small runs.
+    """
+
+    ids: MutableMapping[str, str] = field(default_factory=dict)
 
     def get(self, collection: str, reference: str) -> str | None:
-        return self.by_collection.get(collection, {}).get(reference)
+        return self.ids.get(f"{collection}/{reference}")
 
     def add(self, collection: str, reference: str, target_id: str) -> None:
-        self.by_collection.setdefault(collection, {})[reference] = target_id
+        self.ids[f"{collection}/{reference}"] = target_id
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 # ------------------------------------------------------------------------------------------------- Exact side

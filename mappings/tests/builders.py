@@ -324,7 +324,7 @@ def lookups(
         terms_of_payment=TermsOfPaymentIndex.from_records(ea_terms()),
         delivery_methods=DeliveryMethodIndex.from_records(ea_delivery_methods()),
         cost_center_items=CostCenterItemIndex.from_records(ea_cost_centers()),
-        existing=ExistingReferences(dict(existing or {})),
+        existing=existing_references(existing or {}),
         parties=ExactParties.from_records(accounts, contacts, addresses),
     )
 
@@ -345,3 +345,11 @@ def rules_dict(**sections: Any) -> dict[str, Any]:
     for name, value in sections.items():
         base[name] = value
     return base
+
+
+def existing_references(by_collection: dict[str, dict[str, str]]) -> ExistingReferences:
+    existing = ExistingReferences()
+    for collection, ids in by_collection.items():
+        for reference, target_id in ids.items():
+            existing.add(collection, reference, target_id)
+    return existing

@@ -2,6 +2,7 @@
 
 from .activity import ActivityEntry, Outcome, WriteResult, json_log, log_message
 from .counters import SyncCounters
+from .disk_map import DiskMap
 from .links import UnresolvedLink, resolve_links, set_path
 from .state_gate import StateGate
 from .target import Target
@@ -11,6 +12,7 @@ from .writer import Writer
 __all__ = [
     "ActivityEntry",
     "BatchWrite",
+    "DiskMap",
     "Outcome",
     "RecordFailure",
     "RecordWork",

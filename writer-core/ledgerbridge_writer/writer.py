@@ -20,6 +20,7 @@ from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Level, 
 
 from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of
 from .counters import SyncCounters
+from .disk_map import DiskMap
 from .links import UnresolvedLink, resolve_links
 from .state_gate import StateGate
 from .target import Target
@@ -66,7 +67,7 @@ class Writer:
         self._buffer: list[_Buffered] = []
         self._received = 0
         self._lookups_loaded = False
-        self._created: dict[str, str] = {}
+        self._created = DiskMap()  # key -> id of every create of this sync; on disk, as it grows with the sync
         self._held: list[_Held] = []
         self._accepted: frozenset[str] = self.target.streams
 
@@ -89,6 +90,7 @@ class Writer:
             yield from self.gate.release()
             yield from self._summary()
         finally:
+            self._created.close()
             self.target.close()
 
     def _announce(self, catalog: ConfiguredAirbyteCatalog | None) -> Iterator[AirbyteMessage]:
