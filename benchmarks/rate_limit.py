@@ -17,6 +17,7 @@ import time
 from collections import Counter
 
 from figures import report
+from quiet_rotation import quiet_rotation
 
 from emulator_kit.process import EmulatorProcess
 from exact_online_client import ExactOnlineClient
@@ -78,9 +79,10 @@ def main() -> int:
                 k: v for k, v in config["credentials"].items() if k not in ("access_token", "token_expiry_date")
             }
             client = ExactOnlineClient(config, clock=clock)
-            for _ in range(min(SEGMENT, args.calls - segment_start)):
-                client.request("GET", client.url(division, "vat/VATCodes"), params={"$top": "1"})
-                stamps.append(clock.time())
+            with quiet_rotation():
+                for _ in range(min(SEGMENT, args.calls - segment_start)):
+                    client.request("GET", client.url(division, "vat/VATCodes"), params={"$top": "1"})
+                    stamps.append(clock.time())
         finished = clock.time()
         log = [e for e in emulator.requests_log() if f"/api/v1/{division}/" in e["path"]]
     too_many = sum(1 for e in log if e["status"] == 429)

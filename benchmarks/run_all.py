@@ -23,16 +23,16 @@ from pathlib import Path
 from figures import FIGURES_FILE
 
 HERE = Path(__file__).resolve().parent
-# (script, arguments, what it stands for in the issue)
+# (script, arguments, the issue whose targets it measures, what it stands for there)
 BENCHMARKS = [
-    ("emulators.py", [], "the emulators are never the bottleneck"),
-    ("source_exact_online.py", [], "Exact source vs bare requests loop; memory 20k → 200k rows"),
-    ("source_eaccounting.py", [], "eAccounting source vs bare requests loop; memory 20k → 200k rows"),
-    ("peer_exact_reader.py", ["--scale", "334"], "Exact source vs the PyPI reader `exactonline` (20k accounts)"),
-    ("rate_limit.py", ["--calls", "2000"], "2,000 Exact calls under 60/min on the fast clock"),
-    ("orders_flow.py", [], "orders → eAccounting vs per-order lookup; mapping speed; dry-run memory"),
-    ("exact_writes.py", [], "eAccounting → Exact vs per-record lookup-then-write"),
-    ("scale.py", [], "memory: 1M accounts read; 100k orders source → destination, written for real"),
+    ("emulators.py", [], 2, "the emulators are never the bottleneck"),
+    ("source_exact_online.py", [], 3, "Exact source vs bare requests loop; memory 20k → 200k rows"),
+    ("source_eaccounting.py", [], 4, "eAccounting source vs bare requests loop; memory 20k → 200k rows"),
+    ("peer_exact_reader.py", ["--scale", "334"], 9, "Exact source vs the PyPI reader `exactonline` (20k accounts)"),
+    ("rate_limit.py", ["--calls", "2000"], 9, "2,000 Exact calls under 60/min on the fast clock"),
+    ("orders_flow.py", [], 5, "orders → eAccounting vs per-order lookup; mapping speed; dry-run memory"),
+    ("exact_writes.py", [], 6, "eAccounting → Exact vs per-record lookup-then-write"),
+    ("scale.py", [], 9, "memory: 1M accounts read; 100k orders source → destination, written for real"),
 ]
 
 
@@ -69,14 +69,15 @@ def fmt(value: object) -> str:
 
 
 def table(rows: list[dict]) -> list[str]:
-    header = ["figure", "ours", "baseline / peer", "ratio", "target", "result"]
+    header = ["figure", "ours", "baseline / peer", "ratio", "target", "result", "issue"]
     body = []
     for row in rows:
         peer = fmt(row.get("peer"))
         if row.get("peer_name"):
             peer = f"{peer} ({row['peer_name']})" if row.get("peer") is not None else row["peer_name"]
         ratio = f"{row['ratio']:.2f}" if isinstance(row.get("ratio"), (int, float)) else "-"
-        body.append([row["figure"], fmt(row["ours"]), peer, ratio, row["target"], "pass" if row["passed"] else "FAIL"])
+        result = "pass" if row["passed"] else "FAIL"
+        body.append([row["figure"], fmt(row["ours"]), peer, ratio, row["target"], result, f"#{row['issue']}"])
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in body]
     return lines
@@ -90,7 +91,7 @@ def main() -> int:
     logs = Path(tempfile.mkdtemp(prefix="ledgerbridge-bench-"))
     rows: list[dict] = []
     timings = []
-    for script, arguments, purpose in BENCHMARKS:
+    for script, arguments, issue, purpose in BENCHMARKS:
         if args.only and script not in args.only:
             continue
         figures_path = logs / f"{script}.figures.jsonl"
@@ -106,10 +107,11 @@ def main() -> int:
         seconds = time.perf_counter() - started
         timings.append(f"`.venv/bin/python benchmarks/{' '.join([script, *arguments])}`: {seconds:.0f} s, exit {code}")
         found = [json.loads(line) for line in figures_path.read_text().splitlines()] if figures_path.exists() else []
-        rows += found
+        rows += [{**row, "issue": issue} for row in found]
         if code != 0 and all(row["passed"] for row in found):
             rows.append({"figure": f"{script} ran to the end", "ours": f"exit {code}", "target": "exit 0",
-                         "passed": False, "peer": None, "peer_name": f"see {log_path}", "ratio": None})  # fmt: skip
+                         "passed": False, "peer": None, "peer_name": f"see {log_path}", "ratio": None,
+                         "issue": issue})  # fmt: skip
         print(f"    {len(found)} figures, {seconds:.0f} s, exit code {code}", flush=True)
     lines = table(rows)
     print("\n".join(lines))
