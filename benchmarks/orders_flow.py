@@ -180,12 +180,8 @@ def root(config: dict[str, Any]) -> str:
     return config["identity_url"].rstrip("/")
 
 
+@quiet_rotation()
 def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None:
-    with quiet_rotation():
-        _seed_company(config, accounts)
-
-
-def _seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None:
     """The customers that already exist (matched by e-mail) and every article; then the request log is cleared."""
     client = EAccountingClient(config)
     terms = next(t["Id"] for t in client.iter_records("termsofpayments") if t["Name"] == "30 dagar netto")
@@ -243,12 +239,8 @@ def run_destination(
     return elapsed, usage.ru_maxrss, activity
 
 
+@quiet_rotation()
 def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]], count: int, seed: int) -> int:
-    with quiet_rotation():
-        return _per_order_lookup_path(config, accounts, count, seed)
-
-
-def _per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]], count: int, seed: int) -> int:
     """The SaaS way on the same data: per order an exists check, a customer lookup by e-mail (create when missing),
     article lookups 25 numbers per call, then the create. Returns the calls made (token calls included)."""
     # Unpaced (the emulator's limit is off): only the number of calls is compared here, not the time.
