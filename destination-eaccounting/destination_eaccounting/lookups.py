@@ -26,7 +26,7 @@ from ledgerbridge_writer import DiskMap
 
 from .existing_documents import add_documents, add_vouchers, document_query, voucher_query
 
-CUSTOMER_FIELDS = "Id,CustomerNumber,EmailAddress,VatNumber,IsPrivatePerson,IsActive"
+CUSTOMER_FIELDS = "Id,CustomerNumber,EmailAddress,VatNumber,IsPrivatePerson,IsActive,CurrencyCode"
 ARTICLE_FIELDS = "Id,Number,Name,IsActive,CodingId"
 
 
@@ -48,6 +48,7 @@ def load_lookups(
         lookups.vat_codes = VatCodeIndex.from_records(client.iter_records("vatcodes"))
         lookups.cost_center_items = CostCenterItemIndex.from_records(client.iter_records("costcenters"))
     if needs.documents:
+        lookups.company_currency = _text(client.get("companysettings").get("CurrencyCode"))
         lookups.customers = CustomerIndex.from_records(client.iter_records("customers", {"$select": CUSTOMER_FIELDS}))
         lookups.articles = ArticleIndex.from_records(
             client.iter_records("articles", {"$select": ARTICLE_FIELDS}), client.iter_records("articleaccountcodings")
@@ -72,3 +73,7 @@ def load_lookups(
             len(existing),
         )
     return lookups
+
+
+def _text(value: object) -> str | None:
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None

@@ -1,9 +1,10 @@
-"""Exact accounts, contacts and addresses kept for the rules, narrowed to the fields the rules read.
+"""Exact accounts, contacts, addresses and shipping methods kept for the rules, narrowed to the fields they read.
 
 A sales order names its customer only by id (``InvoiceTo``/``OrderedBy``); the rules need that account's e-mail,
 VAT number, address and main contact to find or create the eAccounting customer. These streams arrive as records
 before the documents; keeping a handful of fields per party (not the ~100 Exact sends) keeps memory flat for
-companies with many accounts.
+companies with many accounts. Shipping methods are kept because sales orders name theirs only by ID and
+description, while users map them by code.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ledgerbridge_mappings import EAccountingRules, ExactParties
+from ledgerbridge_mappings.lookups import ExactShippingMethods
 from ledgerbridge_mappings.paths import parse_path
 from ledgerbridge_mappings.rules.field_map import FieldMapScope
 
-ACCOUNTS, CONTACTS, ADDRESSES = "accounts", "contacts", "addresses"
-PARTY_STREAMS = frozenset({ACCOUNTS, CONTACTS, ADDRESSES})
+ACCOUNTS, CONTACTS, ADDRESSES, SHIPPING_METHODS = "accounts", "contacts", "addresses", "shipping_methods"
+PARTY_STREAMS = frozenset({ACCOUNTS, CONTACTS, ADDRESSES, SHIPPING_METHODS})
 
 _ACCOUNT_FIELDS = frozenset(
     [
@@ -77,8 +79,9 @@ def _field_map_roots(rules: EAccountingRules) -> tuple[set[str], set[str]]:
 
 
 class PartyKeeper:
-    def __init__(self, rules: EAccountingRules, parties: ExactParties) -> None:
+    def __init__(self, rules: EAccountingRules, parties: ExactParties, shipping: ExactShippingMethods) -> None:
         self.parties = parties
+        self.shipping = shipping
         extra_account, extra_contact = _field_map_roots(rules)
         self._fields = {
             ACCOUNTS: _ACCOUNT_FIELDS | extra_account,
@@ -90,6 +93,8 @@ class PartyKeeper:
         """Remember one party record; False when it has no ID to be referred to by."""
         if not record.get("ID"):
             return False
+        if stream == SHIPPING_METHODS:
+            return self.shipping.add(record)
         fields = self._fields[stream]
         slim = {name: value for name, value in record.items() if name in fields}
         if stream == ACCOUNTS:

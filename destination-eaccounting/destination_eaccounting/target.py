@@ -89,7 +89,7 @@ class EAccountingTarget(Target):
         self.lookups = EAccountingLookups()
         self._documents: SalesDocumentPlanner | None = None
         self._mutations: FinancialMutationPlanner | None = None
-        self._parties = PartyKeeper(rules, self.lookups.parties)
+        self._parties = PartyKeeper(rules, self.lookups.parties, self.lookups.shipping_methods)
         self._entries: dict[str, list[dict[str, Any]]] = {}
         self._entry_sources: dict[str, list[SourceRef]] = {}
         self._line_fields = _LINE_FIELDS | _voucher_map_roots(rules)
@@ -99,9 +99,9 @@ class EAccountingTarget(Target):
     # ---------------------------------------------------------------------------------------------- lookups
 
     def load_lookups(self) -> None:
-        parties = self.lookups.parties  # records of the party streams may already be kept
+        kept = self.lookups  # records of the party streams may already be kept
         self.lookups = load_lookups(self.client, self.rules, self.needs, self.logger)
-        self.lookups.parties = parties
+        self.lookups.parties, self.lookups.shipping_methods = kept.parties, kept.shipping_methods
         self._documents = SalesDocumentPlanner(self.rules, self.lookups)
         self._mutations = FinancialMutationPlanner(self.rules, self.lookups)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from .plan import RecordRejected
@@ -50,3 +51,16 @@ def to_number(value: object, field_name: str) -> float:
             raise RecordRejected(field_name, f"expected a finite number, got {value!r}")
         return number
     raise RecordRejected(field_name, f"expected a number, got {value!r}")
+
+
+def split_total(parts: Sequence[float], total: float) -> list[float]:
+    """``parts`` scaled to add up to ``total`` to the cent; the rounding remainder goes to the largest part."""
+    base = sum(parts)
+    scaled = [money(part * total / base) if base else 0.0 for part in parts]
+    if not scaled:
+        return scaled
+    difference = money(total - sum(scaled))
+    if difference:
+        largest = max(range(len(scaled)), key=lambda i: abs(scaled[i]))
+        scaled[largest] = money(scaled[largest] + difference)
+    return scaled

@@ -35,6 +35,7 @@ class CustomerChoice:
     is_private_person: bool
     via_default_debtor: bool = False
     create: PlannedWrite | None = None
+    currency: str | None = None  # the customer's invoice currency; None = the company currency
 
 
 def full_name(contact: Mapping[str, Any] | None) -> str | None:
@@ -117,16 +118,28 @@ class CustomerPlanner:
         country = account_country(account, f"{account_field}.Country")
         vat_number = self._vat_number(account, country)
         if existing is not None:
-            return CustomerChoice(existing.id, None, country, vat_number, existing.is_private_person)
+            return CustomerChoice(
+                existing.id, None, country, vat_number, existing.is_private_person, currency=existing.currency
+            )
         planned_key = f"{CUSTOMERS}/{self._rules.match_key.value}:{key_value}"
         known = self._planned.get(planned_key)
         if known is not None:
-            return CustomerChoice(None, planned_key, known.country, known.vat_number, known.is_private_person)
+            return CustomerChoice(
+                None, planned_key, known.country, known.vat_number, known.is_private_person, currency=known.currency
+            )
         if not self._rules.create_missing:
             return self._fallback_or_reject(account_field, "no eAccounting customer matches and creating is off")
         body = self.customer_body(account, contact, f"{account_field}")
         write = PlannedWrite(CUSTOMERS, Action.CREATE, body, source_ref, "new customer", key=planned_key)
-        choice = CustomerChoice(None, planned_key, country, vat_number, body["IsPrivatePerson"], create=write)
+        choice = CustomerChoice(
+            None,
+            planned_key,
+            country,
+            vat_number,
+            body["IsPrivatePerson"],
+            create=write,
+            currency=body.get("CurrencyCode"),
+        )
         self._planned[planned_key] = choice
         return choice
 
@@ -137,7 +150,9 @@ class CustomerPlanner:
             raise RecordRejected(
                 "customers.default_debtor.customer_number", f"no eAccounting customer has number {number!r}"
             )
-        return CustomerChoice(ref.id, None, None, None, ref.is_private_person, via_default_debtor=True)
+        return CustomerChoice(
+            ref.id, None, None, None, ref.is_private_person, via_default_debtor=True, currency=ref.currency
+        )
 
     def _fallback_or_reject(self, field_name: str, reason: str) -> CustomerChoice:
         if self._rules.default_debtor.mode is DefaultDebtorMode.FALLBACK:

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .amounts import to_number
+from .amounts import money, to_number
 from .discounts import as_fraction
 from .plan import RecordRejected, SourceRef
+from .reconciliation import DocumentTotals, exact_document_totals
 from .rules.discounts import DiscountUnit
 from .text import clean
 
@@ -23,8 +24,10 @@ class SalesLine:
     description: str | None
     quantity: float
     unit_price: float
-    discount: float  # fraction 0-1
+    discount: float  # fraction 0-1, header discount included: Exact pushes the header's onto every line
+    amount_fc: float  # net of the line in the document currency, as Exact computed it
     amount_dc: float | None
+    vat_amount_fc: float  # the line's VAT as Exact computed it, in the document currency
     vat_code: str | None
     vat_percentage: float | None
     cost_center: str | None
@@ -56,6 +59,8 @@ class SalesDocument:
     invoice_status: int | None
     lines_field: str
     record: Mapping[str, Any]
+    totals: DocumentTotals  # the Exact document's own totals: what the written document must come to
+    amount_dc: float | None  # the gross amount in Exact's division currency
     lines: list[SalesLine] = field(default_factory=list)
 
 
@@ -132,6 +137,8 @@ def _read(
         invoice_status=_int(record.get("InvoiceStatus")),
         lines_field=lines_field,
         record=record,
+        totals=exact_document_totals(record, lines_field),
+        amount_dc=to_number(record["AmountDC"], "AmountDC") if record.get("AmountDC") not in (None, "") else None,
     )
     raw_lines = record.get(lines_field)
     if isinstance(raw_lines, Mapping):  # an OData expansion that was not flattened: {"results": [...]}
@@ -161,6 +168,14 @@ def _read_line(line: Mapping[str, Any], index: int, prefix: str, unit: DiscountU
     )
     amount_dc = line.get("AmountDC")
     vat_percentage = line.get("VATPercentage")
+    amount_fc = _line_amount(line, prefix, quantity, unit_price, discount)
+    vat_amount = line.get("VATAmountFC", line.get("VATAmount"))
+    if vat_amount not in (None, ""):
+        vat_amount_fc = to_number(vat_amount, f"{prefix}.VATAmount")
+    elif vat_percentage not in (None, ""):
+        vat_amount_fc = money(amount_fc * to_number(vat_percentage, f"{prefix}.VATPercentage"))
+    else:
+        vat_amount_fc = 0.0
     return SalesLine(
         index=index,
         field_prefix=prefix,
@@ -169,7 +184,9 @@ def _read_line(line: Mapping[str, Any], index: int, prefix: str, unit: DiscountU
         quantity=quantity,
         unit_price=unit_price,
         discount=discount,
+        amount_fc=amount_fc,
         amount_dc=to_number(amount_dc, f"{prefix}.AmountDC") if amount_dc not in (None, "") else None,
+        vat_amount_fc=vat_amount_fc,
         vat_code=clean(line.get("VATCode")),
         vat_percentage=to_number(vat_percentage, f"{prefix}.VATPercentage")
         if vat_percentage not in (None, "")
@@ -177,3 +194,14 @@ def _read_line(line: Mapping[str, Any], index: int, prefix: str, unit: DiscountU
         cost_center=clean(line.get("CostCenter")),
         cost_unit=clean(line.get("CostUnit")),
     )
+
+
+def _line_amount(line: Mapping[str, Any], prefix: str, quantity: float, unit_price: float, discount: float) -> float:
+    """The line's net as Exact states it (``AmountFC``), else as Exact computes it from its price fields."""
+    amount = line.get("AmountFC")
+    if amount not in (None, ""):
+        return money(to_number(amount, f"{prefix}.AmountFC"))
+    net_price = line.get("NetPrice")
+    if net_price not in (None, ""):
+        return money(quantity * to_number(net_price, f"{prefix}.NetPrice"))
+    return money(quantity * unit_price * (1.0 - discount))

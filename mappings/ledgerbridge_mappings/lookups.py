@@ -56,6 +56,7 @@ class CustomerRef:
     vat_number: str | None
     is_private_person: bool
     is_active: bool = True
+    currency: str | None = None  # the customer's invoice currency; None = the company currency
 
 
 @dataclass(slots=True)
@@ -78,6 +79,7 @@ class CustomerIndex:
                     vat_number=vat_key(record.get("VatNumber")),
                     is_private_person=bool(record.get("IsPrivatePerson")),
                     is_active=record.get("IsActive", True) is not False,
+                    currency=_currency(record.get("CurrencyCode")),
                 )
             )
         return index
@@ -307,7 +309,45 @@ class ExistingReferences:
         return len(self.ids)
 
 
+def _currency(value: Any) -> str | None:
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
+
+
 # ------------------------------------------------------------------------------------------------- Exact side
+
+
+@dataclass(frozen=True, slots=True)
+class ExactShippingMethod:
+    id: str
+    code: str | None
+    description: str | None
+
+
+@dataclass(slots=True)
+class ExactShippingMethods:
+    """Exact ``sales/ShippingMethods`` by ID: sales orders name their method only by ID and description."""
+
+    by_id: dict[str, ExactShippingMethod] = field(default_factory=dict)
+
+    def add(self, record: Record) -> bool:
+        method_id = _text_key(record.get("ID"))
+        if method_id is None:
+            return False
+        self.by_id[method_id] = ExactShippingMethod(
+            method_id, _clean_text(record.get("Code")), _clean_text(record.get("Description"))
+        )
+        return True
+
+    def get(self, method_id: str | None) -> ExactShippingMethod | None:
+        key = _text_key(method_id)
+        return self.by_id.get(key) if key else None
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+
+def _clean_text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 @dataclass(slots=True)
@@ -376,3 +416,5 @@ class EAccountingLookups:
     cost_center_items: CostCenterItemIndex = field(default_factory=CostCenterItemIndex)
     existing: ExistingReferences = field(default_factory=ExistingReferences)
     parties: ExactParties = field(default_factory=ExactParties)
+    shipping_methods: ExactShippingMethods = field(default_factory=ExactShippingMethods)
+    company_currency: str | None = None  # eAccounting companysettings CurrencyCode

@@ -8,19 +8,23 @@ rejects the record with the field it stopped at; the other records still map.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from .amounts import money, round_half_up
+from .amounts import money, round_half_up, split_total
 from .cost_centres import CostCentreResolver
 from .countries import normalise_country
+from .currency import Conversion, CurrencyResolver, convert_all
 from .customers import CustomerChoice, CustomerPlanner
-from .discounts import combine, order_discount_share
+from .discounts import combine
 from .exact_documents import SalesDocument, SalesLine, read_sales_invoice, read_sales_order
 from .field_map import apply_field_map
 from .lookups import ArticleRef, EAccountingLookups
 from .payment_terms import TermsResolver
 from .plan import Action, PlannedWrite, RecordPlan, RecordRejected, SourceRef
+from .reconciliation import DocumentTotals, Explained
 from .references import document_reference
+from .row_prices import RowPrice, price_row
 from .rules.discounts import OrderDiscountMode
 from .rules.documents import OrderTarget
 from .rules.eaccounting import EAccountingRules
@@ -29,6 +33,7 @@ from .rules.vat import CountryBasis
 from .shipping import ShippingDecision, ShippingResolver
 from .text import clean, fit, iso_date
 from .vat import VatDecision, VatParty, VatResolver, VatScenario
+from .write_guard import guard_totals
 
 TARGET_COLLECTION = {
     OrderTarget.ORDER: "orders",
@@ -40,37 +45,24 @@ UPDATABLE = frozenset({OrderTarget.ORDER, OrderTarget.INVOICE_DRAFT})
 ARTICLES = "articles"
 
 
+@dataclass(slots=True)
 class _Row:
-    """A row before it is shaped for the target's row schema."""
+    """A row before it is shaped for the target's row schema, with what the guard needs to check it."""
 
-    __slots__ = ("article", "article_key", "cost_centres", "discount", "line", "quantity", "text", "unit_price", "vat")
-
-    def __init__(
-        self,
-        *,
-        article: ArticleRef | None,
-        article_key: str | None,
-        text: str | None,
-        quantity: float,
-        unit_price: float,
-        discount: float,
-        vat: VatDecision | None,
-        cost_centres: dict[str, str],
-        line: SalesLine | None,
-    ) -> None:
-        self.article = article
-        self.article_key = article_key
-        self.text = text
-        self.quantity = quantity
-        self.unit_price = unit_price
-        self.discount = discount
-        self.vat = vat
-        self.cost_centres = cost_centres
-        self.line = line
+    article: ArticleRef | None
+    article_key: str | None
+    text: str | None
+    quantity: float
+    price: RowPrice
+    vat: VatDecision | None
+    vat_rate: float  # fraction the planned VAT is computed with
+    exact_vat: float | None  # Exact's VAT for what this row carries; None for rows a rule adds
+    cost_centres: dict[str, str]
+    line: SalesLine | None
 
     @property
     def net(self) -> float:
-        return money(self.quantity * self.unit_price * (1.0 - self.discount))
+        return self.price.net
 
 
 class SalesDocumentPlanner:
@@ -81,7 +73,8 @@ class SalesDocumentPlanner:
         self.lookups = lookups
         self.vat = VatResolver(rules.vat, lookups.vat_codes)
         self.terms = TermsResolver(rules.payment_terms, lookups.terms_of_payment)
-        self.shipping = ShippingResolver(rules.shipping, lookups.delivery_methods)
+        self.shipping = ShippingResolver(rules.shipping, lookups.delivery_methods, lookups.shipping_methods)
+        self.currency = CurrencyResolver(rules.currency, lookups.company_currency)
         self.cost_centres = CostCentreResolver(rules.cost_centres, lookups.cost_center_items)
         self.customers = CustomerPlanner(
             rules.customers,
@@ -154,19 +147,34 @@ class SalesDocumentPlanner:
                 plan.warnings.append("booked on the default debtor")
         party = self._vat_party(document, customer)
         shipping = self.shipping.resolve(document.shipping_keys, "ShippingMethod")
-        rows = self._rows(document, party, plan)
-        self._add_shipping_row(rows, shipping, party, document)
-        if target is OrderTarget.VOUCHER:
-            body = self._voucher_body(document, rows, reference, party)
+        if shipping.unmatched:
+            plan.warnings.append(f"ShippingMethod: {shipping.unmatched}")
+        is_voucher = target is OrderTarget.VOUCHER
+        price_decimals = 4 if is_voucher or self._is_foreign(document, customer) else 2
+        rows = self._rows(document, party, plan, price_decimals)
+        explained = self._add_shipping_row(rows, shipping, party)
+        explained.extend(_vat_rule_differences(rows))
+        if is_voucher:
+            conversion = self.currency.to_company(document, required=True)
+            body, planned = self._voucher_body(document, rows, reference, party, conversion)
+            source = document.totals.in_currency(conversion.currency, conversion.rate or 1.0)
+            explained = [_converted(e, conversion) for e in explained]
             if self._voucher_map:
                 apply_field_map(self._voucher_map, document.record, body)
             links: dict[str, str] = {}
         else:
             assert customer is not None
-            body, links = self._document_body(target, document, rows, reference, customer, shipping)
+            conversion = self._document_currency(target, document, customer)
+            body, links = self._document_body(target, document, rows, reference, customer, shipping, conversion)
+            planned = _planned_totals(document, rows)
+            source = document.totals
             if self._document_map:
                 apply_field_map(self._document_map, document.record, body)
+        checked = guard_totals(source, planned, explained)
         reason = "new document" if action is Action.CREATE else f"replaces {reference}"
+        reason = f"{reason}; {checked}"
+        if conversion.rate != 1.0:
+            reason += f"; rate {conversion.rate if conversion.rate is not None else 'automatic'} ({conversion.source})"
         plan.writes.append(
             PlannedWrite(
                 collection,
@@ -179,6 +187,29 @@ class SalesDocumentPlanner:
                 links=links,
             )
         )
+
+    def _is_foreign(self, document: SalesDocument, customer: CustomerChoice | None) -> bool:
+        """eAccounting allows 4-decimal prices when the customer or the currency is foreign, else 2."""
+        home = self.rules.vat.home_country
+        abroad = customer is not None and customer.country is not None and customer.country != home
+        return abroad or self.currency.is_foreign(document)
+
+    def _document_currency(self, target: OrderTarget, document: SalesDocument, customer: CustomerChoice) -> Conversion:
+        """Orders name their currency; invoices and drafts take the customer's, so it must be the document's."""
+        company = self.currency.company_currency("Currency")
+        currency = document.totals.currency or company
+        if target is not OrderTarget.ORDER:
+            invoices_in = customer.currency or company
+            if invoices_in != currency:
+                who = "the default debtor" if customer.via_default_debtor else "the eAccounting customer"
+                raise RecordRejected(
+                    "Currency",
+                    f"{currency} document, but {who} invoices in {invoices_in} (an eAccounting invoice takes the "
+                    "customer's CurrencyCode); give the customer that currency or send orders instead",
+                )
+        if target is OrderTarget.INVOICE:
+            return self.currency.to_company(document, required=False)
+        return Conversion(currency, 1.0, "document currency")
 
     def _filtered_out(self, document: SalesDocument) -> str | None:
         status_filter = self.rules.documents.status_filter
@@ -240,7 +271,7 @@ class SalesDocumentPlanner:
             raise RecordRejected(field_name, f"{value!r} is not an ISO 3166 country")
         return country
 
-    def _rows(self, document: SalesDocument, party: VatParty, plan: RecordPlan) -> list[_Row]:
+    def _rows(self, document: SalesDocument, party: VatParty, plan: RecordPlan, price_decimals: int) -> list[_Row]:
         rows: list[_Row] = []
         shipping_article = self._article_or_none(self.rules.shipping.shipping_article_number)
         for line in document.lines:
@@ -267,20 +298,24 @@ class SalesDocumentPlanner:
                     f"maps to eAccounting {vat.code.code} ({vat.code.rate:g} %) but article {article.number} books "
                     f"{article.vat_rate_percent:g} %; eAccounting takes row VAT from the article",
                 )
+            quantity = round_half_up(line.quantity, 4)
             rows.append(
                 _Row(
                     article=article,
                     article_key=article_key,
                     text=fit(line.description, 2000, f"{prefix}.Description", self.rules.customers.long_text),
-                    quantity=round_half_up(line.quantity, 4),
-                    unit_price=line.unit_price,
-                    discount=line.discount,
+                    quantity=quantity,
+                    price=price_row(
+                        quantity, line.unit_price, line.discount, line.amount_fc, price_decimals, f"{prefix}.AmountFC"
+                    ),
                     vat=vat,
+                    vat_rate=vat.code.rate / 100.0,
+                    exact_vat=line.vat_amount_fc,
                     cost_centres=self.cost_centres.fields(line.cost_center, line.cost_unit, prefix),
                     line=line,
                 )
             )
-        self._apply_order_discount(document, rows, party)
+        self._carry_header_remainder(document, rows, price_decimals)
         return rows
 
     def _article_or_none(self, number: str | None) -> ArticleRef | None:
@@ -322,17 +357,43 @@ class SalesDocumentPlanner:
             plan.writes.append(PlannedWrite(ARTICLES, Action.CREATE, body, document.source_ref, "new article", key=key))
         return None, key
 
-    def _apply_order_discount(self, document: SalesDocument, rows: list[_Row], party: VatParty) -> None:
+    def _carry_header_remainder(self, document: SalesDocument, rows: list[_Row], price_decimals: int) -> None:
+        """Exact pushes a header discount onto the lines, so the lines normally add up to the header's net already.
+
+        Only what the header takes off beyond its lines (an amount discount Exact did not spread) is carried here,
+        so no discount is ever applied twice.
+        """
+        lines_total = money(sum(row.net for row in rows))
+        sign = -1.0 if document.totals.net < 0 else 1.0  # a credit note's amounts are all negative
+        remainder = money((lines_total - document.totals.net) * sign)
+        if abs(remainder) <= 0.01:
+            return
+        if remainder < 0:
+            raise RecordRejected(
+                "AmountFCExclVat",
+                f"{document.totals.net:.2f} is more than its lines' {lines_total:.2f}; charges outside the lines "
+                "cannot be carried",
+            )
         rules = self.rules.discounts
-        if not document.order_discount and not document.amount_discount:
-            return
-        gross = sum(row.net for row in rows)
-        share = order_discount_share(rules, document.order_discount, document.amount_discount, gross, "Discount")
-        if share <= 0:
-            return
+        if rules.order_discount is OrderDiscountMode.IGNORE:
+            return  # not carried: the totals check refuses the document and says by how much
+        if not lines_total:
+            raise RecordRejected("AmountDiscount", f"order discount {remainder:.2f} on an order without amount")
         if rules.order_discount is OrderDiscountMode.SPREAD:
-            for row in rows:
-                row.discount = combine(row.discount, share)
+            share = remainder / abs(lines_total)
+            targets = split_total([row.net for row in rows], document.totals.net)
+            for row, target in zip(rows, targets, strict=True):
+                field_name = row.line.field_prefix if row.line is not None else "Discount"
+                row.price = price_row(
+                    row.quantity,
+                    row.price.unit_price,
+                    combine(row.price.discount, share),
+                    target,
+                    price_decimals,
+                    f"{field_name}.Discount",
+                )
+                if row.exact_vat is not None and row.line is not None and row.line.amount_fc:
+                    row.exact_vat = money(row.exact_vat * target / row.line.amount_fc)
             return
         article = self._article_or_none(rules.discount_article_number)
         if article is None:
@@ -343,28 +404,33 @@ class SalesDocumentPlanner:
         per_vat: dict[str, list[_Row]] = defaultdict(list)
         for row in rows:
             per_vat[row.vat.code.code if row.vat else ""].append(row)
-        for group in per_vat.values():
-            amount = money(sum(r.net for r in group) * share)
-            if amount:
-                rows.append(
-                    _Row(
-                        article=article,
-                        article_key=None,
-                        text=f"Order discount {round_half_up(share * 100, 2):g} %",
-                        quantity=1.0,
-                        unit_price=-amount,
-                        discount=0.0,
-                        vat=group[0].vat,
-                        cost_centres={},
-                        line=None,
-                    )
+        groups = list(per_vat.values())
+        amounts = split_total([sum(r.net for r in group) for group in groups], remainder * sign)
+        share = remainder / abs(lines_total)
+        for group, amount in zip(groups, amounts, strict=True):
+            if not amount:
+                continue
+            exact_vat = sum(r.exact_vat or 0.0 for r in group)
+            group_net = sum(r.net for r in group)
+            rows.append(
+                _Row(
+                    article=article,
+                    article_key=None,
+                    text=f"Order discount {round_half_up(share * 100, 2):g} %",
+                    quantity=1.0,
+                    price=RowPrice(-amount, 0.0, -amount),
+                    vat=group[0].vat,
+                    vat_rate=group[0].vat_rate,
+                    exact_vat=-money(exact_vat * amount / group_net) if group_net else 0.0,
+                    cost_centres={},
+                    line=None,
                 )
+            )
 
-    def _add_shipping_row(
-        self, rows: list[_Row], shipping: ShippingDecision, party: VatParty, document: SalesDocument
-    ) -> None:
+    def _add_shipping_row(self, rows: list[_Row], shipping: ShippingDecision, party: VatParty) -> list[Explained]:
+        """A mapped shipping cost becomes a row on the shipping article: a difference to Exact made on purpose."""
         if not shipping.shipping_cost:
-            return
+            return []
         article = self._article_or_none(self.rules.shipping.shipping_article_number)
         if article is None:
             raise RecordRejected(
@@ -372,24 +438,30 @@ class SalesDocumentPlanner:
                 f"shipping cost configured but shipping.shipping_article_number "
                 f"{self.rules.shipping.shipping_article_number!r} is not an article",
             )
-        vat = (
-            self.vat.resolve(None, party, "ShippingMethod")
-            if self.rules.documents.target is OrderTarget.VOUCHER
-            else None
-        )
+        vat: VatDecision | None = None
+        if self.rules.documents.target is OrderTarget.VOUCHER:
+            vat = self.vat.resolve(None, party, "ShippingMethod")
+            rate = vat.code.rate / 100.0
+        else:  # eAccounting takes the row's VAT from the article
+            domestic = party.country in (None, self.rules.vat.home_country)
+            rate = (article.vat_rate_percent or 0.0) / 100.0 if domestic else 0.0
+        cost = money(shipping.shipping_cost)
         rows.append(
             _Row(
                 article=article,
                 article_key=None,
                 text=shipping.method.name if shipping.method else None,
                 quantity=1.0,
-                unit_price=shipping.shipping_cost,
-                discount=0.0,
+                price=RowPrice(cost, 0.0, cost),
                 vat=vat,
+                vat_rate=rate,
+                exact_vat=None,
                 cost_centres={},
                 line=None,
             )
         )
+        name = shipping.method.name if shipping.method else "shipping"
+        return [Explained(f"shipping cost row for {name} (shipping.map)", net=cost, vat=money(cost * rate))]
 
     # ------------------------------------------------------------------------------------------------ bodies
 
@@ -401,10 +473,9 @@ class SalesDocumentPlanner:
         reference: str,
         customer: CustomerChoice,
         shipping: ShippingDecision,
+        conversion: Conversion,
     ) -> tuple[dict[str, Any], dict[str, str]]:
         long_text = self.rules.customers.long_text
-        foreign = bool(document.currency and customer.country and customer.country != self.rules.vat.home_country)
-        price_decimals = 4 if foreign else 2
         links: dict[str, str] = {}
         body: dict[str, Any] = {"CustomerId": customer.customer_id}
         if customer.planned_key is not None:
@@ -422,6 +493,8 @@ class SalesDocumentPlanner:
         else:
             body["IsCreditInvoice"] = document.is_credit
             body["InvoiceDate"] = date
+            if target is OrderTarget.INVOICE and conversion.rate not in (None, 1.0):
+                body["CurrencyRate"] = conversion.rate
             due = iso_date(document.due_date, "DueDate")
             if due:
                 body["DueDate"] = due
@@ -441,7 +514,7 @@ class SalesDocumentPlanner:
         body.update(self._delivery_address(document, target))
         shaped: list[dict[str, Any]] = []
         for number, row in enumerate(rows):
-            shaped_row = self._shape_row(target, row, number, price_decimals)
+            shaped_row = self._shape_row(target, row, number)
             if row.article_key is not None:
                 links[f"Rows[{number}].ArticleId"] = row.article_key
             shaped.append(shaped_row)
@@ -472,7 +545,7 @@ class SalesDocumentPlanner:
         return {k: v for k, v in fields.items() if v is not None}
 
     @staticmethod
-    def _shape_row(target: OrderTarget, row: _Row, number: int, price_decimals: int) -> dict[str, Any]:
+    def _shape_row(target: OrderTarget, row: _Row, number: int) -> dict[str, Any]:
         shaped: dict[str, Any] = {}
         if target is not OrderTarget.INVOICE:
             shaped["LineNumber"] = number
@@ -483,8 +556,8 @@ class SalesDocumentPlanner:
         if row.text:
             shaped["Text"] = row.text
         shaped["Quantity"] = row.quantity
-        shaped["UnitPrice"] = round_half_up(row.unit_price, price_decimals)
-        shaped["DiscountPercentage"] = round_half_up(row.discount, 4)
+        shaped["UnitPrice"] = row.price.unit_price
+        shaped["DiscountPercentage"] = row.price.discount
         if target is OrderTarget.ORDER:
             shaped["IsWorkCost"] = False
             shaped["EligibleForReverseChargeOnVat"] = False
@@ -495,9 +568,10 @@ class SalesDocumentPlanner:
         return shaped
 
     def _voucher_body(
-        self, document: SalesDocument, rows: list[_Row], reference: str, party: VatParty
-    ) -> dict[str, Any]:
-        """A sales entry: receivable debited with the total, revenue and VAT credited (credit notes the other way)."""
+        self, document: SalesDocument, rows: list[_Row], reference: str, party: VatParty, conversion: Conversion
+    ) -> tuple[dict[str, Any], DocumentTotals]:
+        """A sales entry in the company currency: receivable debited with the total, revenue and VAT credited
+        (credit notes the other way). Returns the body and its totals for the guard."""
         ledger = self.rules.ledger
         if ledger.receivable_account is None:
             raise RecordRejected("ledger.receivable_account", "required when orders are sent as vouchers")
@@ -508,17 +582,11 @@ class SalesDocumentPlanner:
             )
         revenue: dict[tuple[str, tuple[tuple[str, str], ...]], float] = defaultdict(float)
         vat_totals: dict[int, float] = defaultdict(float)
-        vat_refs: dict[str, Any] = {}
-        for row in rows:
-            net = (
-                money(row.line.amount_dc)
-                if row.line is not None and row.line.amount_dc is not None and row.discount == row.line.discount
-                else row.net
-            )
+        nets = convert_all([row.net for row in rows], conversion.rate or 1.0)
+        for row, net in zip(rows, nets, strict=True):
             if row.vat is None:
                 raise RecordRejected("ShippingMethod", "no VAT decision for a row")
             code = row.vat.code
-            vat_refs[code.id] = code
             revenue[(code.id, tuple(sorted(row.cost_centres.items())))] += net
             vat_amount = money(net * code.rate / 100.0)
             if vat_amount:
@@ -529,12 +597,12 @@ class SalesDocumentPlanner:
                     )
                 vat_totals[code.vat_account] += vat_amount
         voucher_rows: list[dict[str, Any]] = []
-        total = 0.0
+        net_total = vat_total = 0.0
         for (vat_id, cost_centres), amount in revenue.items():
             amount = money(amount)
             if not amount:
                 continue
-            total += amount
+            net_total += amount
             row = _voucher_amount({"AccountNumber": revenue_account, "VatCodeId": vat_id}, -amount)
             for name, item_id in cost_centres:
                 if name != "CostCenterItemId1":  # read-only on voucher rows
@@ -543,18 +611,44 @@ class SalesDocumentPlanner:
         for account, amount in vat_totals.items():
             amount = money(amount)
             if amount:
-                total += amount
+                vat_total += amount
                 voucher_rows.append(_voucher_amount({"AccountNumber": account}, -amount))
-        total = money(total)
         if not voucher_rows:
             raise RecordRejected(document.lines_field, "all lines have a zero amount")
+        total = money(net_total + vat_total)
         voucher_rows.insert(0, _voucher_amount({"AccountNumber": ledger.receivable_account}, total))
         text = f"{reference} {document.description}" if document.description else reference
-        return {
+        body = {
             "VoucherDate": iso_date(document.date, "OrderDate" if document.kind == "SO" else "InvoiceDate"),
             "VoucherText": text[:1000],
             "Rows": voucher_rows,
         }
+        return body, DocumentTotals(conversion.currency, money(net_total), money(vat_total), len(rows))
+
+
+def _planned_totals(document: SalesDocument, rows: list[_Row]) -> DocumentTotals:
+    """The totals eAccounting will compute: rows priced as sent, VAT rounded once per document."""
+    net = money(sum(row.net for row in rows))
+    vat = money(sum(row.net * row.vat_rate for row in rows))
+    return DocumentTotals(document.totals.currency, net, vat, len(rows))
+
+
+def _vat_rule_differences(rows: list[_Row]) -> list[Explained]:
+    """Where the VAT rules book another rate than Exact charged (reverse charge, export, a mapped code)."""
+    deltas: dict[str, float] = defaultdict(float)
+    for row in rows:
+        if row.exact_vat is None or row.vat is None:
+            continue
+        delta = row.net * row.vat_rate - row.exact_vat
+        if abs(delta) > 0.005:
+            name = f"VAT rule {row.vat.scenario.value}: eAccounting code {row.vat.code.code} ({row.vat.code.rate:g} %)"
+            deltas[name] += delta
+    return [Explained(name, vat=money(delta)) for name, delta in deltas.items() if money(delta)]
+
+
+def _converted(explained: Explained, conversion: Conversion) -> Explained:
+    rate = conversion.rate or 1.0
+    return Explained(explained.rule, money(explained.net * rate), money(explained.vat * rate))
 
 
 def _voucher_amount(row: dict[str, Any], signed: float) -> dict[str, Any]:

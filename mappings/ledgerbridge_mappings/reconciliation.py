@@ -29,6 +29,9 @@ class DocumentTotals:
     net: float
     vat: float
     lines: int = 1
+    # Units of this currency per unit of the currency the amounts were rounded in: a cent of rounding in EUR
+    # becomes 11 öre once converted to SEK, so converted totals get a proportionally wider rounding allowance.
+    scale: float = 1.0
 
     @property
     def gross(self) -> float:
@@ -36,7 +39,7 @@ class DocumentTotals:
 
     def in_currency(self, currency: str, rate: float) -> DocumentTotals:
         """The same totals converted at ``rate`` units of ``currency`` per unit of this document's currency."""
-        return DocumentTotals(currency, money(self.net * rate), money(self.vat * rate), self.lines)
+        return DocumentTotals(currency, money(self.net * rate), money(self.vat * rate), self.lines, self.scale * rate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,8 @@ def compare(source: DocumentTotals, target: DocumentTotals, explained: Iterable[
     explained = list(explained)
     expected_net = money(source.net + sum(e.net for e in explained))
     expected_vat = money(source.vat + sum(e.vat for e in explained))
-    vat_allowance = CENT + VAT_ROUNDING_PER_LINE * max(source.lines, target.lines)
+    scale = max(source.scale, target.scale, 1.0)
+    vat_allowance = CENT + VAT_ROUNDING_PER_LINE * max(source.lines, target.lines) * scale
     if abs(target.net - expected_net) > CENT + _EPSILON:
         differences.append(Difference("net", money(target.net), expected_net, _net_cause(target.net - expected_net)))
     if abs(target.vat - expected_vat) > vat_allowance + _EPSILON:

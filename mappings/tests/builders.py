@@ -17,6 +17,7 @@ from ledgerbridge_mappings import (
     TermsOfPaymentIndex,
     VatCodeIndex,
 )
+from ledgerbridge_mappings.amounts import money
 
 
 def guid(label: str) -> str:
@@ -146,7 +147,7 @@ def sales_order(
     for position, line in enumerate(order["SalesOrderLines"], start=1):
         line.setdefault("LineNumber", position)
     order.update(overrides)
-    return order
+    return with_exact_totals(order, "SalesOrderLines", "VATAmount")
 
 
 def sales_invoice(
@@ -171,7 +172,38 @@ def sales_invoice(
         "SalesInvoiceLines": lines if lines is not None else [order_line()],
     }
     invoice.update(overrides)
-    return invoice
+    return with_exact_totals(invoice, "SalesInvoiceLines", "VATAmountFC")
+
+
+def with_exact_totals(document: dict[str, Any], lines_field: str, vat_field: str) -> dict[str, Any]:
+    """Fills the amounts Exact computes and a test did not set: each line's AmountFC (quantity x net price, 2
+    decimals) and VAT, and the header's AmountFCExclVat (the sum of its lines: Exact pushes a header discount onto
+    the lines), AmountFC and AmountDC (the division currency is EUR; other currencies at ``EXACT_RATES``)."""
+    lines = document.get(lines_field)
+    if not isinstance(lines, list):
+        return document
+    for line in lines:
+        if not isinstance(line, dict):
+            continue
+        try:
+            quantity, price = float(line.get("Quantity", 0)), float(line.get("UnitPrice") or 0)
+            discount = float(line.get("Discount") or 0)
+        except (TypeError, ValueError):
+            continue  # a test about a malformed line: nothing to compute
+        line.setdefault("AmountFC", money(quantity * price * (1 - discount)))
+        line.setdefault(vat_field, money(line["AmountFC"] * float(line.get("VATPercentage") or 0)))
+    numeric = [line for line in lines if isinstance(line, dict) and isinstance(line.get("AmountFC"), int | float)]
+    net = money(sum(line["AmountFC"] for line in numeric))
+    vat = money(sum(line[vat_field] for line in numeric if isinstance(line.get(vat_field), int | float)))
+    document.setdefault("AmountFCExclVat", net)
+    document.setdefault("AmountFC", money(document["AmountFCExclVat"] + vat))
+    rate = EXACT_RATES.get(str(document.get("Currency")), 1.0)
+    document.setdefault("AmountDC", money(document["AmountFC"] * rate))
+    return document
+
+
+# Units of EUR (the builders' Exact division currency) per unit of another currency.
+EXACT_RATES = {"EUR": 1.0, "SEK": 0.0873, "USD": 0.92}
 
 
 def transaction_line(entry: str, line_number: int, gl_code: str, amount_dc: float, **overrides: Any) -> dict[str, Any]:
@@ -315,6 +347,7 @@ def lookups(
     articles: tuple[str, ...] = DEFAULT_ARTICLES,
     article_rates: dict[str, float] | None = None,
     existing: dict[str, dict[str, str]] | None = None,
+    company_currency: str = "EUR",
 ) -> EAccountingLookups:
     article_records, codings = ea_articles(*articles, rate_by_number=article_rates)
     return EAccountingLookups(
@@ -326,6 +359,7 @@ def lookups(
         cost_center_items=CostCenterItemIndex.from_records(ea_cost_centers()),
         existing=existing_references(existing or {}),
         parties=ExactParties.from_records(accounts, contacts, addresses),
+        company_currency=company_currency,
     )
 
 

@@ -276,40 +276,54 @@ def test_given_the_reference_is_already_in_eaccounting_when_rerun_then_skip_or_u
 
 
 @pytest.mark.parametrize(
-    ("line_discount", "order_discount", "unit", "expected"),
+    ("line_discount", "amount", "unit", "expected"),
     [
-        pytest.param(0.1, 0.0, "fraction", 0.1, id="line-fraction-passes-through"),
-        pytest.param(10, 0.0, "percent", 0.1, id="line-percent-becomes-fraction"),
-        pytest.param(1.0, 0.0, "fraction", 1.0, id="discount-100-percent"),
-        pytest.param(0.2, 0.1, "fraction", 0.28, id="order-discount-spread-over-line-discount"),
-        pytest.param(0.0, 12.5, "percent", 0.125, id="order-discount-percent"),
-        pytest.param(0.33333, 0.0, "fraction", 0.3333, id="rounded-to-four-decimals"),
+        pytest.param(0.1, None, "fraction", 0.1, id="line-fraction-passes-through"),
+        pytest.param(10, 90.0, "percent", 0.1, id="line-percent-becomes-fraction"),
+        pytest.param(1.0, None, "fraction", 1.0, id="discount-100-percent"),
+        pytest.param(0.33333, None, "fraction", 0.3333, id="rounded-to-four-decimals"),
     ],
 )
-def test_given_line_and_order_discounts_when_mapped_then_the_row_carries_one_fraction(
-    line_discount, order_discount, unit, expected
+def test_given_a_line_discount_when_mapped_then_the_row_carries_it_as_one_fraction(
+    line_discount, amount, unit, expected
 ):
-    order = sales_order(
-        account=exact_account("acme", "SE"), Discount=order_discount, lines=[order_line(Discount=line_discount)]
-    )
+    line = order_line(Discount=line_discount, **({"AmountFC": amount} if amount is not None else {}))
+    order = sales_order(account=exact_account("acme", "SE"), lines=[line])
     row = only_write(plan_order(order, discounts={"exact_unit": unit}), "orders").body["Rows"][0]
     assert row["DiscountPercentage"] == expected
 
 
-def test_given_an_order_discount_amount_when_spread_then_each_row_gets_the_share_of_the_total():
+def test_given_a_header_discount_exact_pushed_onto_the_lines_when_mapped_then_it_is_applied_once():
+    # Exact's model: a 10 % header Discount is copied onto every line, and AmountFCExclVat is the lines' sum.
+    order = sales_order(
+        account=exact_account("acme", "SE"),
+        Discount=0.1,
+        AmountDiscount=30.0,
+        lines=[order_line("BIKE-01", 2, 100.0, Discount=0.1), order_line("HELMET-02", 1, 100.0, Discount=0.1)],
+    )
+    assert order["AmountFCExclVat"] == 270.0
+    write = only_write(plan_order(order), "orders")
+    assert [r["DiscountPercentage"] for r in write.body["Rows"]] == [0.1, 0.1]
+    assert "reconciled with Exact: net 270.00 EUR" in write.reason
+
+
+def test_given_a_header_amount_discount_not_on_the_lines_when_spread_then_each_row_gets_its_share():
     order = sales_order(
         account=exact_account("acme", "SE"),
         AmountDiscount=30.0,
+        AmountFCExclVat=270.0,
+        AmountFC=326.70,  # VAT on the discounted base
         lines=[order_line("BIKE-01", 2, 100.0), order_line("HELMET-02", 1, 100.0)],
     )
     rows = only_write(plan_order(order), "orders").body["Rows"]
     assert [r["DiscountPercentage"] for r in rows] == [0.1, 0.1]
 
 
-def test_given_order_discount_as_row_then_one_negative_row_per_vat_code_on_the_discount_article():
+def test_given_a_header_remainder_as_row_then_one_negative_row_per_vat_code_on_the_discount_article():
     order = sales_order(
         account=exact_account("acme", "SE"),
-        Discount=0.1,
+        AmountFCExclVat=225.0,
+        AmountFC=272.25,
         lines=[order_line("BIKE-01", 1, 200.0, VATCode="2"), order_line("HELMET-02", 1, 50.0, VATCode="1")],
     )
     rows = only_write(
@@ -318,6 +332,17 @@ def test_given_order_discount_as_row_then_one_negative_row_per_vat_code_on_the_d
     discount_rows = [r for r in rows if r["ArticleNumber"] == "RABATT"]
     assert sorted(r["UnitPrice"] for r in discount_rows) == [-20.0, -5.0]
     assert [r["DiscountPercentage"] for r in rows[:2]] == [0.0, 0.0]
+
+
+def test_given_a_header_remainder_and_discounts_ignored_then_the_totals_check_refuses_the_document():
+    order = sales_order(
+        account=exact_account("acme", "SE"), AmountFCExclVat=243.0, lines=[order_line("BIKE-01", 1, 270.0)]
+    )
+    plan = plan_order(order, discounts={"order_discount": "ignore"})
+    assert plan.writes_to("orders") == []
+    [error] = plan.errors
+    assert error.field == "AmountFCExclVat"
+    assert error.message.startswith("net 270.00 ≠ Exact 243.00 (+27.00)")
 
 
 @pytest.mark.parametrize(
@@ -421,7 +446,9 @@ def test_given_article_creation_is_on_when_a_sku_is_unknown_then_the_article_is_
 def test_given_amounts_with_many_decimals_then_prices_round_to_two_for_domestic_and_four_for_foreign():
     order = sales_order(account=exact_account("acme", "SE"), lines=[order_line(unit_price=10.005, quantity=1.23456)])
     row = only_write(plan_order(order), "orders").body["Rows"][0]
-    assert (row["UnitPrice"], row["Quantity"]) == (10.01, 1.2346)
+    # 10.01 x 1.2346 would come to 12.36 against Exact's 12.35: the price moves by a cent to land on Exact's amount.
+    assert (row["UnitPrice"], row["Quantity"]) == (10.0, 1.2346)
+    assert round(row["UnitPrice"] * row["Quantity"], 2) == order["SalesOrderLines"][0]["AmountFC"] == 12.35
     acme_de = exact_account("acme", "DE")
     order = sales_order(account=acme_de, lines=[order_line(unit_price=10.00555, VATCode="9")])
     row = only_write(

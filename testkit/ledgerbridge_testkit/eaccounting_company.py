@@ -8,6 +8,10 @@ from typing import Any
 EU_COUNTRIES_SOLD_TO = ("SE", "NL", "BE", "DE")
 
 
+# What a user of the seeded company would configure: SEK per unit of each currency its Exact orders use.
+SEK_PER_UNIT = {"EUR": 11.45, "USD": 10.62, "GBP": 13.35}
+
+
 def company_rules(article_coding_id: str | None = None, article_unit_id: str | None = None) -> dict[str, Any]:
     """Orders-flow rules; given a coding and a unit, an article an order names but eAccounting lacks is created."""
     rules: dict[str, Any] = {
@@ -20,6 +24,8 @@ def company_rules(article_coding_id: str | None = None, article_unit_id: str | N
         },
         "payment_terms": {"default_terms": "30 dagar netto"},
         "customers": {"use_exact_code_as_customer_number": False},
+        # The Exact emulator's division books in EUR, the eAccounting company in SEK: vouchers need a rate.
+        "currency": {"rates": dict(SEK_PER_UNIT)},
     }
     if article_coding_id and article_unit_id:
         rules["articles"] = {

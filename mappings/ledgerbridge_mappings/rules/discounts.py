@@ -33,9 +33,12 @@ class DiscountRules(RuleModel):
     )
     order_discount: OrderDiscountMode = Field(
         default=OrderDiscountMode.SPREAD,
-        title="Order-level discount",
-        description="spread: combine the order discount into every row's discount; row: add one negative row on the "
-        "discount article; ignore: leave it out (when Exact already applied it to the lines).",
+        title="Order-level discount not on the lines",
+        description="Exact pushes a header Discount onto every line, so the lines' amounts already include it and "
+        "it is never applied twice. This setting only decides how a remainder is carried when the header's "
+        "AmountFCExclVat is lower than the sum of its lines: spread: into every row's discount; row: one negative "
+        "row per VAT rate on the discount article; ignore: not carried (such documents then fail the totals check "
+        "and are not written).",
         examples=["spread"],
     )
     discount_article_number: str | None = Field(

@@ -7,6 +7,7 @@ from pydantic import Field
 from .articles import ArticleRules
 from .base import RuleModel
 from .cost_centres import CostCentreRules
+from .currency import CurrencyRules
 from .customers import CustomerRules
 from .discounts import DiscountRules
 from .documents import DocumentRules
@@ -28,6 +29,7 @@ class EAccountingRules(RuleModel):
     payment_terms: PaymentTermsRules = Field(default_factory=PaymentTermsRules, title="Payment terms")
     shipping: ShippingRules = Field(default_factory=ShippingRules, title="Shipping")
     discounts: DiscountRules = Field(default_factory=DiscountRules, title="Discounts")
+    currency: CurrencyRules = Field(default_factory=CurrencyRules, title="Currencies")
     ledger: LedgerRules = Field(default_factory=LedgerRules, title="Ledger accounts (vouchers)")
     cost_centres: CostCentreRules = Field(default_factory=CostCentreRules, title="Cost centres")
     financial_mutations: FinancialMutationRules = Field(

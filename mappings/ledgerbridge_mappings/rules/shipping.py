@@ -10,7 +10,9 @@ from .base import RuleModel
 class ShippingMethodMapping(RuleModel):
     exact_method: str = Field(
         title="Exact shipping method",
-        description="Code, description or ID of the Exact shipping method.",
+        description="Code, description or ID (Guid) of the Exact shipping method. Exact sales orders carry only the "
+        "ID and description; a code is resolved through Exact's shipping methods, so sync the source's "
+        "shipping_methods stream in the same connection when the map names codes.",
         min_length=1,
         examples=["POSTNL"],
     )
