@@ -24,6 +24,10 @@ def _half_unit(decimals: int) -> Decimal:
     return Decimal(5).scaleb(-decimals - 1)
 
 
+def _qty(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value else "0"
+
+
 def _show(value: Decimal, decimals: int) -> str:
     return f"{quantize(value, decimals):f}"
 
@@ -99,8 +103,8 @@ def reconcile_delivery(
         if quantity <= 0 or quantity > remaining + tolerance:
             raise RecordRejected(
                 f"GoodsDeliveryLines[{index}].QuantityDelivered",
-                f"does not reconcile: delivering {quantity:f} of {order_line.item_code} but Exact has "
-                f"{max(remaining, Decimal(0)):f} open on line {order_line.line_number}",
+                f"does not reconcile: delivering {_qty(quantity)} of {order_line.item_code} but Exact has "
+                f"{_qty(max(remaining, Decimal(0)))} open on line {order_line.line_number}",
             )
         written[line_id] = written.get(line_id, Decimal(0)) + quantity
     for article, (quantity, source_field) in shipped.items():
@@ -118,15 +122,15 @@ def reconcile_delivery(
             if now > 0:
                 raise RecordRejected(
                     source_field,
-                    f"does not reconcile: eAccounting shows {source:f} of {article} delivered, Exact {before:f}, "
-                    f"yet {now:f} more would be delivered",
+                    f"does not reconcile: eAccounting shows {_qty(source)} of {article} delivered, Exact {_qty(before)}, "
+                    f"yet {_qty(now)} more would be delivered",
                 )
             continue
         if abs(before + now - source) > tolerance:
             raise RecordRejected(
                 source_field,
-                f"does not reconcile: Exact would show {before + now:f} of {article} delivered ≠ eAccounting "
-                f"{source:f} (difference {before + now - source:f})",
+                f"does not reconcile: Exact would show {_qty(before + now)} of {article} delivered ≠ eAccounting "
+                f"{_qty(source)} (difference {_qty(before + now - source)})",
             )
     stray = set(written) - {line.id for line in order.lines if line.item_code in shipped}
     if stray:

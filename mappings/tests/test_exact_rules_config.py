@@ -142,13 +142,6 @@ def test_given_price_conversion_without_any_vat_code_then_check_names_the_price_
             id="no-rate",
         ),
         pytest.param(
-            {"currency": "SEK", "exact_currency": "NOK", "rates": {"SEK": 0.087}},
-            "EUR",
-            "items.prices.rates.SEK",
-            "Exact expects NOK",
-            id="rate-for-another-pair-still-needs-the-configured-target",
-        ),
-        pytest.param(
             {"currency": "SEK"}, None, "items.prices.exact_currency", "unknown", id="division-currency-unknown"
         ),
     ],
