@@ -122,8 +122,8 @@ def reconcile_delivery(
             if now > 0:
                 raise RecordRejected(
                     source_field,
-                    f"does not reconcile: eAccounting shows {_qty(source)} of {article} delivered, Exact {_qty(before)}, "
-                    f"yet {_qty(now)} more would be delivered",
+                    f"does not reconcile: eAccounting shows {_qty(source)} of {article} delivered, "
+                    f"Exact {_qty(before)}, yet {_qty(now)} more would be delivered",
                 )
             continue
         if abs(before + now - source) > tolerance:
