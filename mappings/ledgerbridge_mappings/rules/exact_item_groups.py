@@ -6,11 +6,21 @@ from pydantic import Field, model_validator
 
 from .base import RuleModel
 
-_GROUP = Field(title="Exact item group code", min_length=1, examples=["100"])
+_GROUP = Field(
+    title="Exact item group code",
+    description="Code of the group in Exact (logistics/ItemGroups); check fails when Exact has no such group.",
+    min_length=1,
+    examples=["100"],
+)
 
 
 class GroupByNumber(RuleModel):
-    article_number: str = Field(title="eAccounting article number", min_length=1, examples=["BIKE-01"])
+    article_number: str = Field(
+        title="eAccounting article number",
+        description="The article's Number, exactly (case and surrounding spaces ignored).",
+        min_length=1,
+        examples=["BIKE-01"],
+    )
     exact_item_group: str = _GROUP
 
 
@@ -47,21 +57,25 @@ class ItemGroupRules(RuleModel):
     by_article_number: list[GroupByNumber] = Field(
         default=[],
         title="Item group by article number",
+        description="Articles with exactly this number; checked first.",
         examples=[[{"article_number": "BIKE-01", "exact_item_group": "200"}]],
     )
     by_number_prefix: list[GroupByNumberPrefix] = Field(
         default=[],
         title="Item group by article number prefix",
+        description="Articles whose number starts with the prefix; the longest matching prefix wins.",
         examples=[[{"number_prefix": "WEB-", "exact_item_group": "100"}]],
     )
     by_coding: list[GroupByCoding] = Field(
         default=[],
         title="Item group by account coding",
+        description="Articles by account coding (CodingName or CodingId), when no number rule matched.",
         examples=[[{"eaccounting_coding": "Varor 25%", "exact_item_group": "100"}]],
     )
     by_unit: list[GroupByUnit] = Field(
         default=[],
         title="Item group by unit",
+        description="Articles by unit (UnitAbbreviation or UnitName), when no number or coding rule matched.",
         examples=[[{"eaccounting_unit": "kg", "exact_item_group": "300"}]],
     )
     default: str | None = Field(

@@ -171,7 +171,12 @@ class ItemRules(RuleModel):
         description="Exact unit code for unmapped units; empty leaves Unit unset (Exact's main unit).",
         examples=["pc"],
     )
-    prices: SalesPriceRules = Field(default_factory=SalesPriceRules, title="Sales price")
+    prices: SalesPriceRules = Field(
+        default_factory=SalesPriceRules,
+        title="Sales price",
+        description="The general sales price written per item: which eAccounting price, its VAT basis, and its "
+        "conversion from the eAccounting company currency into the Exact price list currency.",
+    )
     item_groups: ItemGroupRules = Field(
         default_factory=ItemGroupRules,
         title="Item groups",
