@@ -48,7 +48,7 @@ from ledgerbridge_mappings import (
 RECORDS_PER_SCALE = 65  # the eAccounting seed: 40 customers and 25 articles per unit of --scale
 MAPPING = {
     "customers": {"use_customer_number_as_code": False},
-    "items": {"prices": {"currency": "SEK"}},
+    "items": {"prices": {"currency": "SEK", "exact_currency": "SEK"}},
     "stock": {"warehouse": "1"},  # a named warehouse is resolved from the stock positions themselves
 }
 # "Stock only" for a connection: the item rules can neither create nor update an item, so only stock is written.

@@ -41,7 +41,7 @@ ACCOUNT_FIELDS = (
     "ChamberOfCommerce,SalesVATCode,GLAccountSales,MainContact"
 )
 CONTACT_FIELDS = "ID,Account,Email,BusinessEmail,FullName,FirstName,LastName,Phone,Mobile,IsMainContact"
-ITEM_FIELDS = "ID,Code,Description,ExtraDescription,Notes,Barcode,IsSalesItem,IsStockItem,Unit,SalesVatCode"
+ITEM_FIELDS = "ID,Code,Description,ExtraDescription,Notes,Barcode,IsSalesItem,IsStockItem,Unit,SalesVatCode,ItemGroup"
 PRICE_FIELDS = "ID,Item,Currency,Price,Account,Project,Employee,Quantity"
 STOCK_FIELDS = "ItemId,ItemCode,Warehouse,WarehouseCode,CurrentStock"
 ITEM_FLAG_FIELDS = "ID,Code,IsStockItem"
@@ -106,6 +106,8 @@ class ExactState:
             warehouses=False,  # read with the stock positions below
             shipping_methods="orders" in streams and self._uses_shipping_methods(),
             cost_centres=False,
+            item_groups=items and rules.items.item_groups.configured,
+            division_currency=items and self._prices_need_division_currency(),
         )
         if "customers" in streams:
             select = _with_mapped(ACCOUNT_FIELDS, rules, FieldMapScope.ACCOUNT)
@@ -143,6 +145,8 @@ class ExactState:
         warehouses: bool,
         shipping_methods: bool,
         cost_centres: bool,
+        item_groups: bool = False,
+        division_currency: bool = False,
     ) -> ExactLookups:
         """The small code lists the rules refer to (VAT codes, G/L accounts, units, warehouses, methods …)."""
         lookups = ExactLookups()
@@ -161,7 +165,18 @@ class ExactState:
         if shipping_methods:
             rows = self._rows(Read("sales/ShippingMethods", "ID,Code,Description"))
             lookups.shipping_methods = ShippingMethodIndex.from_records(rows)
+        if item_groups:
+            lookups.item_groups = CodeIndex.from_records(self._rows(Read("logistics/ItemGroups", "ID,Code")))
+        if division_currency:
+            lookups.division_currency = self.division_currency()
         return lookups
+
+    def division_currency(self) -> str | None:
+        """The division's own currency: what Exact's sales prices are in unless the rules name another."""
+        for row in self._rows(Read("system/Divisions", "Code,Currency")):
+            if str(row.get("Code")) == str(self.division) and row.get("Currency"):
+                return str(row["Currency"]).strip().upper()
+        return None
 
     def for_check(self) -> ExactLookups:
         """Everything ``check_exact_rules`` consults, and nothing else (no accounts or items)."""
@@ -173,6 +188,8 @@ class ExactState:
             warehouses=rules.stock.enabled,
             shipping_methods=self._uses_shipping_methods(),
             cost_centres=any(e.cost_center or e.cost_unit for e in rules.customers.revenue.per_country),
+            item_groups=rules.items.item_groups.configured,
+            division_currency=self._prices_need_division_currency(),
         )
 
     def _warehouses(self, positions: list[dict[str, Any]]) -> WarehouseIndex:
@@ -184,6 +201,10 @@ class ExactState:
                 if str(row.get("WarehouseCode") or "").strip().casefold() == wanted and row.get("Warehouse"):
                     return WarehouseIndex.from_records([{"ID": row["Warehouse"], "Code": row["WarehouseCode"]}])
         return WarehouseIndex.from_records(self._rows(Read("inventory/Warehouses", "ID,Code,Main")))
+
+    def _prices_need_division_currency(self) -> bool:
+        prices = self.rules.items.prices
+        return prices.enabled and prices.exact_currency is None and not stock_only(self.rules)
 
     def _customers_use_vat(self) -> bool:
         return bool(self.rules.customers.vat.configured_codes())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from integration_tests.emulators import EAccountingEmulator, ExactEmulator
+from integration_tests.emulators import PRICES_IN_EUR, EAccountingEmulator, ExactEmulator
 
 HERE = Path(__file__).resolve().parent
 # Referenced by acceptance-test-config.yml; written per session, git-ignored.
@@ -17,7 +17,7 @@ FAST_CONFIG = HERE / ".emulator_config.json"
 def fast_suite_exact() -> Iterator[ExactEmulator]:
     """One Exact emulator for the FAST standard tests (check + spec), with a live access token in the config."""
     emulator = ExactEmulator()
-    FAST_CONFIG.write_text(json.dumps(emulator.destination_config(), indent=2))
+    FAST_CONFIG.write_text(json.dumps(emulator.destination_config(PRICES_IN_EUR), indent=2))
     try:
         yield emulator
     finally:

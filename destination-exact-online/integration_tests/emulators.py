@@ -23,6 +23,10 @@ def _script(name: str) -> str:
     return shutil.which(name, path=str(BIN)) or shutil.which(name) or str(BIN / name)
 
 
+# The smallest mapping that can write prices: the eAccounting price currency is always named, never assumed.
+PRICES_IN_EUR: dict[str, Any] = {"items": {"prices": {"currency": "EUR"}}}
+
+
 class Emulator:
     def __init__(self, command: str, *options: str) -> None:
         self.process = subprocess.Popen(

@@ -10,7 +10,7 @@ from integration_tests.emulators import Connection, writes
 
 MAPPING = {
     "customers": {"use_customer_number_as_code": False},
-    "items": {"prices": {"currency": "SEK"}},
+    "items": {"prices": {"currency": "SEK", "exact_currency": "SEK"}},
     "shipments": {"ignored_article_numbers": ["FRAKT"]},
 }
 

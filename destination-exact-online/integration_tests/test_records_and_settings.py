@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from integration_tests.emulators import Connection, _script, messages_of, writes
+from integration_tests.emulators import PRICES_IN_EUR, Connection, _script, messages_of, writes
 
 GOOD_CUSTOMER = {
     "Id": "11111111-0000-0000-0000-000000000001",
@@ -81,7 +81,7 @@ def record_lines(records):
 def test_given_a_corpus_of_bad_records_when_written_then_each_fails_naming_its_field_and_the_good_ones_land(
     eaccounting, exact, tmp_path
 ):
-    connection = Connection(eaccounting, exact, ["customers", "articles", "orders"], tmp_path)
+    connection = Connection(eaccounting, exact, ["customers", "articles", "orders"], tmp_path, PRICES_IN_EUR)
     records = [("customers", GOOD_CUSTOMER), ("articles", GOOD_ARTICLE)] + [(s, r) for s, r, _ in CORPUS]
     result = connection.write_destination(record_lines(records))
     assert result.returncode == 0, result.stderr[-2000:]
@@ -101,7 +101,7 @@ def test_given_dry_run_when_written_then_exact_sees_no_write_no_state_moves_and_
     eaccounting, exact, tmp_path
 ):
     connection = Connection(
-        eaccounting, exact, ["customers", "articles"], tmp_path, destination_options={"dry_run": True}
+        eaccounting, exact, ["customers", "articles"], tmp_path, PRICES_IN_EUR, destination_options={"dry_run": True}
     )
     result = connection.sync()
     assert result.returncode == 0
@@ -126,11 +126,16 @@ def check(config, tmp_path):
 
 
 def test_given_settings_exact_does_not_have_when_checked_then_check_fails_naming_each_setting(exact, tmp_path):
-    mapping = {"items": {"sales_vat_code": "ZZ"}, "stock": {"warehouse": "NOPE"}}
+    mapping = {"items": {"sales_vat_code": "ZZ", "prices": {"currency": "EUR"}}, "stock": {"warehouse": "NOPE"}}
     status = check(exact.destination_config(mapping), tmp_path)
     assert status["status"] == "FAILED"
     assert "mapping.items.sales_vat_code" in status["message"] and "mapping.stock.warehouse" in status["message"]
-    assert check(exact.destination_config({}), tmp_path)["status"] == "SUCCEEDED"
+    assert check(exact.destination_config(PRICES_IN_EUR), tmp_path)["status"] == "SUCCEEDED"
+
+
+def test_given_no_price_currency_when_checked_then_check_asks_for_it_before_any_data_is_read(exact, tmp_path):
+    status = check(exact.destination_config({}), tmp_path)
+    assert status["status"] == "FAILED" and "mapping.items.prices.currency" in status["message"]
 
 
 def test_given_a_malformed_setting_when_checked_then_the_message_names_the_value_and_the_choices(exact, tmp_path):

@@ -8,7 +8,10 @@ from collections import Counter
 
 from integration_tests.emulators import Connection, writes
 
-FULL = {"customers": {"use_customer_number_as_code": False}, "items": {"prices": {"currency": "SEK"}}}
+FULL = {
+    "customers": {"use_customer_number_as_code": False},
+    "items": {"prices": {"currency": "SEK", "exact_currency": "SEK"}},
+}
 STOCK_ONLY = {"items": {"create_missing": False, "update_existing": False}}
 
 

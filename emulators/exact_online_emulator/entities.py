@@ -93,6 +93,7 @@ _BEHAVIOUR: dict[str, dict] = {
             "FreeBoolField_03 FreeBoolField_04 FreeBoolField_05 ID IsSalesItem IsStockItem ItemGroup Modified "
             "SearchCode StartDate Unit"
         ),
+        "references": {"ItemGroup": "logistics/ItemGroups"},
     },
     "logistics/SalesItemPrices": {
         "model": "SalesItemPrice",
@@ -101,6 +102,7 @@ _BEHAVIOUR: dict[str, dict] = {
         "references": {"Item": "logistics/Items", "Account": "crm/Accounts"},
     },
     "logistics/Units": {"model": "Unit"},
+    "logistics/ItemGroups": {"model": "ItemGroup"},
     "salesorder/SalesOrders": {
         "model": "SalesOrder",
         "deleted": ("SalesOrderHeaders",),

@@ -34,6 +34,7 @@ LANGUAGES = {"NL": "NL", "BE": "NL", "DE": "DE", "SE": "SV", "NO": "NO"}
 PO_BOX = {"NL": "Postbus", "BE": "Postbus", "DE": "Postfach", "SE": "Box", "NO": "Postboks"}
 VISIT, INVOICE, DELIVERY = 1, 3, 4
 CURRENCY = "EUR"
+ITEM_GROUPS = (("000", "Standard"), ("100", "Koffie"), ("200", "Thee"), ("300", "Accessoires"))
 DAY = 86400.0
 
 # (Code, Description, Percentage, Type, VATTransactionType) - reverse charge (intra-EU B2B) and export (outside EU)
@@ -299,6 +300,11 @@ class Seeder:
                 },
                 days_ago=400,
             )
+        # Keyed (no draw from the random stream), so every seeded value after them stays as it was before they existed.
+        for code, description in ITEM_GROUPS:
+            key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"exact-online-emulator/{division.code}/item-group/{code}"))
+            row = {"ID": key, "Code": code, "Description": description, "IsDefault": 1 if code == "000" else 0}
+            self.add(division, "logistics/ItemGroups", row, days_ago=400, keyed=True)
         self.warehouses = [
             self.add(
                 division,

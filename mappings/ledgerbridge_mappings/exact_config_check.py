@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .config_check import ConfigProblem
 from .exact_lookups import CodeIndex, ExactLookups
+from .exact_prices import missing_currency
 from .lookups import code_key
 from .rules.exact import ExactRules
 from .rules.exact_items import PriceBasis, SourcePrice
@@ -69,6 +70,13 @@ def check_exact_rules(rules: ExactRules, lookups: ExactLookups) -> list[ConfigPr
                 "converting prices between excl. and incl. VAT needs items.sales_vat_code or items.vat_by_coding",
             )
         )
+    if prices.enabled and (items.create_missing or items.update_existing):
+        problem = missing_currency(prices, lookups)
+        if problem is not None:
+            problems.append(ConfigProblem(*problem))
+    for setting, code in items.item_groups.configured_codes():
+        if _missing(lookups.item_groups, code):
+            problems.append(ConfigProblem(setting, f"Exact has no item group {code!r}"))
     stock = rules.stock
     if stock.enabled and lookups.warehouses.resolve(stock.warehouse) is None:
         shown = f"warehouse {stock.warehouse!r}" if stock.warehouse else "main warehouse"

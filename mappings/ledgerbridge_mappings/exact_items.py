@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from .amounts import round_half_up, to_number
+from .amounts import to_number
 from .exact_accounts import source_ref
+from .exact_item_groups import ITEM_GROUP_FIELD, ItemGroupResolver
 from .exact_lookups import ExactLookups
+from .exact_prices import convert, decimal_of, price_currency
+from .exact_reconciliation import reconcile_price
 from .field_map import apply_field_map
 from .lookups import code_key
 from .plan import Action, PlannedWrite, RecordPlan, RecordRejected
@@ -68,6 +72,7 @@ class ItemPlanner:
         self._field_map = rules.field_map.for_scope(FieldMapScope.ITEM)
         self._vat_by_coding = {m.eaccounting_coding.strip().casefold(): m.exact_code for m in self.rules.vat_by_coding}
         self._units = {m.eaccounting_unit.strip().casefold(): m.exact_unit for m in self.rules.unit_map}
+        self._groups = ItemGroupResolver(self.rules.item_groups, lookups.item_groups)
         self.planned: dict[str, PlannedItem] = {}
 
     def plan_article(self, record: Mapping[str, Any], stream: str = "articles") -> RecordPlan:
@@ -161,6 +166,7 @@ class ItemPlanner:
             "IsStockItem": bool(record.get("IsStock")) if self.rules.stock_item_from_article else False,
             "Unit": self._unit(record),
             "SalesVatCode": self._vat_code(record),
+            ITEM_GROUP_FIELD: self._groups.item_group_id(record, number),
         }
         body = {k: v for k, v in body.items() if v is not None}
         if self._field_map:
@@ -206,7 +212,8 @@ class ItemPlanner:
         return code
 
     def sales_price(self, record: Mapping[str, Any], vat_code: str | None) -> dict[str, Any] | None:
-        """The general sales price body, converted between excl. and incl. VAT with the item's VAT rate."""
+        """The general sales price body: the eAccounting price converted between excl. and incl. VAT with the item's
+        VAT rate and into the Exact price list currency with the configured rate, rounded once, then reconciled."""
         prices = self.rules.prices
         source_field = "NetPrice" if prices.source_price is SourcePrice.NET_PRICE else "GrossPrice"
         raw = record.get(source_field)
@@ -215,14 +222,18 @@ class ItemPlanner:
         amount = to_number(raw, source_field)
         if amount < 0:
             raise RecordRejected(source_field, f"negative price {amount}")
+        currency = price_currency(prices, self.lookups, source_field)
         source_incl = prices.source_price is SourcePrice.GROSS_PRICE
         target_incl = prices.exact_basis is PriceBasis.INCL_VAT
+        factor = Decimal(1)
         if source_incl != target_incl:
             code = self.lookups.vat_codes.get(vat_code) if vat_code else None
             if code is None:
                 raise RecordRejected(
                     "CodingName", "no Exact sales VAT code for this article, so its price cannot be converted"
                 )
-            factor = 1.0 + vat_rate(code)
-            amount = amount * factor if target_incl else amount / factor
-        return {PRICE_FIELD: round_half_up(amount, prices.decimals), "Currency": prices.currency}
+            with_vat = 1 + decimal_of(vat_rate(code))
+            factor = with_vat if target_incl else 1 / with_vat
+        body = {PRICE_FIELD: convert(amount, currency, prices.decimals, factor), "Currency": currency.target}
+        reconcile_price(body, source_field, amount, factor, currency, prices.decimals)
+        return body

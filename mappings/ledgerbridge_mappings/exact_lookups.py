@@ -308,5 +308,7 @@ class ExactLookups:
     cost_centers: CodeIndex = field(default_factory=CodeIndex)
     cost_units: CodeIndex = field(default_factory=CodeIndex)
     units: CodeIndex = field(default_factory=CodeIndex)
+    item_groups: CodeIndex = field(default_factory=CodeIndex)  # logistics/ItemGroups: ID, Code
+    division_currency: str | None = None  # the division's own currency (system/Divisions Currency)
     shipping_methods: ShippingMethodIndex = field(default_factory=ShippingMethodIndex)
     sales_orders: SalesOrderIndex = field(default_factory=SalesOrderIndex)

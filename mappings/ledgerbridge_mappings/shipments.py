@@ -13,9 +13,10 @@ from datetime import date
 from typing import Any
 
 from . import paths
-from .amounts import to_number
+from .amounts import round_half_up, to_number
 from .exact_accounts import source_ref
 from .exact_lookups import ExactLookups, ExactOrderLine, ExactSalesOrder
+from .exact_reconciliation import reconcile_delivery
 from .lookups import code_key
 from .plan import Action, PlannedWrite, RecordPlan, RecordRejected
 from .references import parse_document_reference
@@ -26,6 +27,7 @@ from .text import clean, iso_date
 GOODS_DELIVERIES = "salesorder/GoodsDeliveries"
 APPROVAL_AWAITED = 0
 _EPSILON = 1e-9
+_DECIMALS = 4  # quantities travel with four decimals
 
 
 class GoodsDeliveryPlanner:
@@ -90,6 +92,8 @@ class GoodsDeliveryPlanner:
             raise RecordRejected(
                 reference_field, f"{reference.text(prefix)} awaits approval in Exact and cannot be delivered yet"
             )
+        cancelled = frozenset(line.id for line in order.lines if self._cancelled(line))
+        reconcile_delivery(lines, shipped, order, self._planned, cancelled, _DECIMALS)
         for line in lines:
             self._planned[line["SalesOrderLineID"]] = (
                 self._planned.get(line["SalesOrderLineID"], 0.0) + line["QuantityDelivered"]
@@ -182,7 +186,7 @@ class GoodsDeliveryPlanner:
                     break
                 take = min(self._remaining(line), outstanding)
                 if take > _EPSILON:
-                    lines.append({"SalesOrderLineID": line.id, "QuantityDelivered": round(take, 4)})
+                    lines.append({"SalesOrderLineID": line.id, "QuantityDelivered": round_half_up(take, _DECIMALS)})
                     outstanding -= take
         return lines
 

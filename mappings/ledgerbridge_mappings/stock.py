@@ -16,6 +16,7 @@ from .amounts import round_half_up, to_number
 from .exact_accounts import source_ref
 from .exact_items import ItemPlanner, filtered_out
 from .exact_lookups import ExactLookups
+from .exact_reconciliation import reconcile_stock
 from .lookups import code_key
 from .plan import Action, PlannedWrite, RecordPlan, RecordRejected, SourceRef
 from .rules.exact import ExactRules
@@ -108,13 +109,17 @@ class StockCountPlanner:
             )
             return
         warehouse = self._warehouse()
-        quantity = round_half_up(stock_quantity(self.rules.calculation, record), _DECIMALS)
+        source_quantity = stock_quantity(self.rules.calculation, record)
+        quantity = round_half_up(source_quantity, _DECIMALS)
+        explained = False
         if quantity < 0:
             if self.rules.negative is NegativeStock.ERROR:
                 raise RecordRejected(self._quantity_field(), f"negative stock {quantity:g}")
             if self.rules.negative is NegativeStock.ZERO:
                 plan.warnings.append(f"negative stock {quantity:g} counted as 0")
-                quantity = 0.0
+                quantity, explained = 0.0, True  # the rule 'negative: zero' made the difference
+        if not explained:
+            reconcile_stock(quantity, self._quantity_field(), source_quantity, _DECIMALS)
         current = 0.0 if item_id is None else self.lookups.stock_positions.current(warehouse, number)
         if abs(quantity - round_half_up(current, _DECIMALS)) < 1e-9:
             self._lines.pop(number, None)  # a later record of the same article wins

@@ -188,6 +188,9 @@ VAT_CODES = [("1", 0.21), ("2", 0.09), ("4", 0.0), ("5", 0.0)]
 GL_ACCOUNTS = [("8000", None, None), ("8010", "200", None), ("8020", None, "WEB")]
 
 
+ITEM_GROUPS = ("000", "100", "200", "300")
+
+
 def exact_lookups(
     *,
     accounts: list[dict[str, Any]] = (),
@@ -196,6 +199,7 @@ def exact_lookups(
     prices: list[dict[str, Any]] = (),
     positions: list[dict[str, Any]] = (),
     orders: list[dict[str, Any]] = (),
+    division_currency: str | None = "EUR",
 ) -> ExactLookups:
     return ExactLookups(
         accounts=ExactAccountIndex.from_records(accounts),
@@ -223,6 +227,8 @@ def exact_lookups(
             ]
         ),
         sales_orders=SalesOrderIndex.from_records(orders),
+        item_groups=CodeIndex.from_records([{"ID": guid(f"item-group/{c}"), "Code": c} for c in ITEM_GROUPS]),
+        division_currency=division_currency,
     )
 
 

@@ -5,13 +5,16 @@ from ledgerbridge_mappings import Action, ItemPlanner
 from .builders import guid
 from .exact_builders import ea_article, exact_item, exact_lookups, exact_price, exact_rules
 
-ITEM_RULES = {"sales_vat_code": "1", "unit_map": [{"eaccounting_unit": "st", "exact_unit": "pc"}]}
+ITEM_RULES = {
+    "sales_vat_code": "1",
+    "unit_map": [{"eaccounting_unit": "st", "exact_unit": "pc"}],
+    "prices": {"currency": "EUR"},
+}
 
 
-def plan_for(article, *, items=(), exact_prices=(), **item_rules):
-    planner = ItemPlanner(
-        exact_rules(items={**ITEM_RULES, **item_rules}), exact_lookups(items=list(items), prices=list(exact_prices))
-    )
+def plan_for(article, *, items=(), exact_prices=(), prices=None, **item_rules):
+    rules = {**ITEM_RULES, **item_rules, "prices": {**ITEM_RULES["prices"], **(prices or {})}}
+    planner = ItemPlanner(exact_rules(items=rules), exact_lookups(items=list(items), prices=list(exact_prices)))
     return planner.plan_article(article)
 
 
@@ -63,7 +66,7 @@ def test_given_a_low_rate_coding_then_its_mapped_vat_code_decides_the_conversion
     plan = plan_for(
         ea_article(CodingName="Livsmedel 12%", NetPrice=100.0),
         vat_by_coding=[{"eaccounting_coding": "livsmedel 12%", "exact_code": "2"}],
-        prices={"exact_basis": "incl_vat", "currency": "SEK"},
+        prices={"exact_basis": "incl_vat", "currency": "SEK", "exact_currency": "SEK"},
     )
     assert only(plan, "logistics/Items", Action.CREATE).body["SalesVatCode"] == "2"
     assert only(plan, "logistics/SalesItemPrices", Action.CREATE).body == {"Price": 109.0, "Currency": "SEK"}
@@ -170,7 +173,11 @@ def test_given_a_field_map_for_items_then_attributes_land_in_free_fields():
         pytest.param({"NetPrice": -5}, {}, "NetPrice", "negative", id="negative-price"),
         pytest.param({"NetPrice": "ten"}, {}, "NetPrice", "expected a number", id="price-not-a-number"),
         pytest.param(
-            {}, {"sales_vat_code": None, "prices": {"exact_basis": "incl_vat"}}, "CodingName", "converted", id="no-rate"
+            {},
+            {"sales_vat_code": None, "prices": {"exact_basis": "incl_vat", "currency": "EUR"}},
+            "CodingName",
+            "converted",
+            id="no-vat-rate",
         ),
         pytest.param({}, {"sales_vat_code": "77"}, "CodingName", "'77'", id="unknown-vat-code"),
     ],

@@ -72,7 +72,12 @@ def test_given_a_config_that_matches_the_administration_then_there_are_no_proble
                 "vat": {"home_country": "NL", "per_country": [{"country": "NL", "exact_code": "1"}]},
                 "revenue": {"per_country": [{"country": "DE", "gl_account": "8010", "cost_center": "200"}]},
             },
-            "items": {"sales_vat_code": "1", "unit_map": [{"eaccounting_unit": "st", "exact_unit": "pc"}]},
+            "items": {
+                "sales_vat_code": "1",
+                "unit_map": [{"eaccounting_unit": "st", "exact_unit": "pc"}],
+                "prices": {"currency": "SEK", "rates": {"SEK": 0.087}},
+                "item_groups": {"by_number_prefix": [{"number_prefix": "WEB-", "exact_item_group": "100"}]},
+            },
             "shipments": {"shipping_method_map": [{"eaccounting_method": "PN", "exact_method": "PostNL parcel"}]},
         }
     )
@@ -96,6 +101,8 @@ def test_given_settings_naming_things_exact_lacks_then_each_problem_names_its_se
                 "vat_by_coding": [{"eaccounting_coding": "x", "exact_code": "88"}],
                 "unit_map": [{"eaccounting_unit": "st", "exact_unit": "box"}],
                 "default_unit": "crate",
+                "prices": {"currency": "EUR"},
+                "item_groups": {"by_unit": [{"eaccounting_unit": "kg", "exact_item_group": "KG"}], "default": "999"},
             },
             "stock": {"warehouse": "9"},
             "shipments": {"shipping_method_map": [{"eaccounting_method": "PN", "exact_method": "Pigeon"}]},
@@ -110,6 +117,8 @@ def test_given_settings_naming_things_exact_lacks_then_each_problem_names_its_se
         "items.vat_by_coding[0].exact_code",
         "items.unit_map[0].exact_unit",
         "items.default_unit",
+        "items.item_groups.by_unit[0].exact_item_group",
+        "items.item_groups.default",
         "stock.warehouse",
         "shipments.shipping_method_map[0].exact_method",
     }
@@ -117,5 +126,57 @@ def test_given_settings_naming_things_exact_lacks_then_each_problem_names_its_se
 
 
 def test_given_price_conversion_without_any_vat_code_then_check_names_the_price_basis():
-    rules = ExactRules.model_validate({"items": {"prices": {"exact_basis": "incl_vat"}}})
+    rules = ExactRules.model_validate({"items": {"prices": {"exact_basis": "incl_vat", "currency": "EUR"}}})
     assert [p.setting for p in check_exact_rules(rules, exact_lookups())] == ["items.prices.exact_basis"]
+
+
+@pytest.mark.parametrize(
+    ("prices", "division_currency", "setting", "message"),
+    [
+        pytest.param({}, "EUR", "items.prices.currency", "company currency", id="eaccounting-currency-unset"),
+        pytest.param(
+            {"currency": "SEK"},
+            "EUR",
+            "items.prices.rates.SEK",
+            "prices are in SEK but Exact expects EUR",
+            id="no-rate",
+        ),
+        pytest.param(
+            {"currency": "SEK"}, None, "items.prices.exact_currency", "unknown", id="division-currency-unknown"
+        ),
+    ],
+)
+def test_given_prices_whose_currency_cannot_be_converted_when_checked_then_the_missing_setting_is_named(
+    prices, division_currency, setting, message
+):
+    rules = ExactRules.model_validate({"items": {"prices": prices}})
+    found = {p.setting: p.message for p in check_exact_rules(rules, exact_lookups(division_currency=division_currency))}
+    assert list(found) == [setting] and message in found[setting]
+
+
+@pytest.mark.parametrize(
+    "prices",
+    [
+        pytest.param({"currency": "EUR"}, id="same-currency"),
+        pytest.param({"currency": "SEK", "rates": {"SEK": 0.087}}, id="rate-given"),
+        pytest.param({"currency": "SEK", "exact_currency": "SEK"}, id="exact-price-list-in-sek"),
+        pytest.param({"enabled": False}, id="prices-off"),
+    ],
+)
+def test_given_prices_that_can_be_written_when_checked_then_no_currency_problem(prices):
+    rules = ExactRules.model_validate({"items": {"prices": prices}})
+    assert check_exact_rules(rules, exact_lookups()) == []
+
+
+@pytest.mark.parametrize(
+    ("rates", "message"),
+    [
+        pytest.param({"sek": 0.087}, "ISO 4217", id="lower-case-code"),
+        pytest.param({"SEK": 0}, "positive", id="zero-rate"),
+        pytest.param({"SEK": -1.5}, "positive", id="negative-rate"),
+    ],
+)
+def test_given_an_unusable_rate_when_validated_then_the_error_names_it(rates, message):
+    with pytest.raises(ValidationError) as raised:
+        ExactRules.model_validate({"items": {"prices": {"currency": "SEK", "rates": rates}}})
+    assert "rates" in str(raised.value) and message in str(raised.value)

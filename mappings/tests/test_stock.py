@@ -11,7 +11,7 @@ TODAY = date(2024, 6, 3)
 
 
 def planner_for(*, items=(), positions=(), with_items=False, **stock):
-    rules = exact_rules(stock=stock)
+    rules = exact_rules(stock=stock, items={"prices": {"currency": "EUR"}})
     lookups = exact_lookups(items=list(items), positions=list(positions))
     item_planner = ItemPlanner(rules, lookups) if with_items else None
     return StockCountPlanner(rules, lookups, TODAY, item_planner), item_planner

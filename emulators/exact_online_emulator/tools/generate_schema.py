@@ -21,6 +21,7 @@ SERVED = [
     "logistics/Items",
     "logistics/SalesItemPrices",
     "logistics/Units",
+    "logistics/ItemGroups",
     "salesorder/SalesOrders",
     "salesorder/SalesOrderLines",
     "salesinvoice/SalesInvoices",

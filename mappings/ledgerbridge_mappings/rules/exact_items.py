@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
 from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
 
 from .base import LongText, RuleModel
 from .exact_customers import field_names
+from .exact_item_groups import ItemGroupRules
 
 
 class ArticleFilter(RuleModel):
@@ -76,15 +79,50 @@ class SalesPriceRules(RuleModel):
         "converted with the rate of the item's Exact sales VAT code.",
         examples=["excl_vat"],
     )
-    currency: str = Field(
-        default="EUR",
+    currency: str | None = Field(
+        default=None,
         pattern="^[A-Z]{3}$",
-        title="Currency",
-        description="ISO 4217 code of eAccounting's article prices (the company currency), written as the price's "
-        "Currency.",
+        title="eAccounting price currency",
+        description="ISO 4217 code of eAccounting's article prices: the company currency (CurrencyCode in "
+        "eAccounting's company settings). Required when sales prices are written; a price whose currency is unknown "
+        "is refused, never written under another currency's code.",
         examples=["SEK"],
     )
-    decimals: int = Field(default=2, ge=0, le=6, title="Price decimals", examples=[2])
+    exact_currency: str | None = Field(
+        default=None,
+        pattern="^[A-Z]{3}$",
+        title="Exact price list currency",
+        description="ISO 4217 code of the sales prices written to Exact (the price's Currency). Empty means the "
+        "Exact division's own currency, read from Exact.",
+        examples=["EUR"],
+    )
+    rates: dict[str, float] = Field(
+        default={},
+        title="Exchange rates",
+        description="Per eAccounting price currency, how much one unit of it is worth in the Exact price list "
+        "currency: {SEK: 0.087} means 1 SEK = 0.087 EUR. Used only when the two currencies differ; a price in a "
+        "currency without a rate here is refused naming the price field.",
+        examples=[{"SEK": 0.087}],
+    )
+    decimals: int = Field(
+        default=2,
+        ge=0,
+        le=6,
+        title="Price decimals",
+        description="Decimals the written price is rounded to, half away from zero, after any VAT and currency "
+        "conversion.",
+        examples=[2],
+    )
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for code, rate in value.items():
+            if not re.fullmatch("[A-Z]{3}", code):
+                raise ValueError(f"{code!r} is not an ISO 4217 currency code (three capital letters)")
+            if not (math.isfinite(rate) and rate > 0):
+                raise ValueError(f"the rate of {code} must be a positive number, got {rate!r}")
+        return value
 
 
 class ItemRules(RuleModel):
@@ -133,7 +171,18 @@ class ItemRules(RuleModel):
         description="Exact unit code for unmapped units; empty leaves Unit unset (Exact's main unit).",
         examples=["pc"],
     )
-    prices: SalesPriceRules = Field(default_factory=SalesPriceRules, title="Sales price")
+    prices: SalesPriceRules = Field(
+        default_factory=SalesPriceRules,
+        title="Sales price",
+        description="The general sales price written per item: which eAccounting price, its VAT basis, and its "
+        "conversion from the eAccounting company currency into the Exact price list currency.",
+    )
+    item_groups: ItemGroupRules = Field(
+        default_factory=ItemGroupRules,
+        title="Item groups",
+        description="Which Exact item group (assortment) each item belongs to, by article number, account coding "
+        "or unit, with a default. Without any entry and default, ItemGroup is left to Exact.",
+    )
     long_text: LongText = Field(
         default=LongText.ERROR,
         title="Text longer than Exact allows",
