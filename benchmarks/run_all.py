@@ -33,6 +33,7 @@ BENCHMARKS = [
     ("orders_flow.py", [], 5, "orders → eAccounting vs per-order lookup; mapping speed; dry-run memory"),
     ("exact_writes.py", [], 6, "eAccounting → Exact vs per-record lookup-then-write"),
     ("scale.py", [], 9, "memory: 1M accounts read; 100k orders source → destination, written for real"),
+    ("money_properties.py", [], 14, "10,000 random documents per money property, both directions"),
 ]
 
 

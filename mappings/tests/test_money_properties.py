@@ -3,16 +3,15 @@ source document's, or the record is refused naming why. Never a silent differenc
 
 The check recomputes the eAccounting document's totals from the planned body alone (rows priced the way
 eAccounting prices them), not from the planner's own arithmetic, and compares them with Exact's header totals.
-``LEDGERBRIDGE_HYPOTHESIS_PROFILE=bench`` (used by ``make bench``) runs 10,000 examples instead of a few hundred.
+``HYPOTHESIS_PROFILE=bench`` (used by ``make bench``) runs 10,000 examples instead of a few hundred (conftest.py).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from ledgerbridge_mappings import EAccountingRules, SalesDocumentPlanner
@@ -20,10 +19,6 @@ from ledgerbridge_mappings.amounts import money
 from ledgerbridge_mappings.plan import Action
 
 from .builders import exact_account, lookups, order_line, private_account, sales_invoice, sales_order
-
-settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("bench", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("LEDGERBRIDGE_HYPOTHESIS_PROFILE", "ci"))
 
 TARGETS = {"order": "orders", "invoice_draft": "customerinvoicedrafts", "invoice": "customerinvoices"}
 CUSTOMERS = {
