@@ -19,7 +19,10 @@ import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CENT = 0.005  # two amounts agree to the cent
-ORDER_FIELDS = "OrderID,OrderNumber,OrderedBy,Currency,Discount,AmountFC,AmountFCExclVat,AmountDC,AmountDiscount,AmountDiscountExclVat"
+ORDER_FIELDS = (
+    "OrderID,OrderNumber,OrderedBy,Currency,Discount,AmountFC,AmountFCExclVat,AmountDC,AmountDiscount,"
+    "AmountDiscountExclVat"
+)
 ORDER_LINE_FIELDS = "OrderID,ItemCode,Quantity,UnitPrice,Discount,NetPrice,AmountFC,AmountDC,VATAmount,VATPercentage"
 INVOICE_FIELDS = (
     "InvoiceID,OrderNumber,Type,Currency,Discount,AmountFC,AmountFCExclVat,AmountDC,VATAmountFC,VATAmountDC,"
