@@ -352,3 +352,18 @@ def test_given_a_usd_credit_note_when_posting_a_sales_invoice_then_negative_amou
     for line in lines:
         _assert_line(line, "USD", "VATAmountFC")
     _assert_header(header, lines, "VATAmountFC", discount_on_every_line=False)
+
+
+def test_given_the_sync_view_of_order_headers_when_read_then_it_names_the_shipping_method_code_it_documents(seeded):
+    methods = {
+        row["ID"]: row["Code"]
+        for row in seeded.get("sales/ShippingMethods", **{"$select": "ID,Code"}).json()["d"]["results"]
+    }
+
+    rows = seeded.get(
+        "sync/SalesOrder/SalesOrderHeaders",
+        **{"$filter": "Timestamp gt 1L", "$select": "OrderID,ShippingMethod,ShippingMethodCode"},
+    ).json()["d"]["results"]
+
+    assert len(rows) > 100
+    assert all(row["ShippingMethodCode"] == methods[row["ShippingMethod"]] for row in rows)
