@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 OPEN, PARTIAL, COMPLETE = 12, 20, 21
 STATUS_TEXT = {12: "Open", 20: "Partial", 21: "Complete", 45: "Cancelled"}
 DRAFT, PROCESSED = 12, 21
-_PRICING = {"Quantity", "UnitPrice", "Discount", "VATCode", "NetPrice"}
+# Line fields whose change re-prices the line; the derived amounts among them are recalculated, not taken as sent.
+_PRICING = {"Quantity", "UnitPrice", "Discount", "VATCode", "NetPrice", "AmountFC", "VATAmount", "VATAmountFC"}
 # Line amounts each line collection derives, and the field holding its VAT in the document currency.
 _PRICED_LINES = {"salesorder/SalesOrderLines": "VATAmount", "salesinvoice/SalesInvoiceLines": "VATAmountFC"}
-# Header fields whose change re-prices every line: the default discount Exact puts on each line, the currency.
-_REPRICING_HEADER = {"Discount", "Currency"}
+# Header fields whose change re-prices every line (the default discount Exact puts on each line, the currency) or
+# that the lines determine (a sent discount amount is recalculated from them).
+_REPRICING_HEADER = {"Discount", "Currency", "AmountDiscount", "AmountDiscountExclVat"}
 ACCOUNT_CODE_WIDTH = 18
 ADDRESS_TYPES = {1: "Visit", 2: "Postal", 3: "Invoice", 4: "Delivery"}
 DELIVERY_ADDRESS = 4

@@ -367,3 +367,18 @@ def test_given_the_sync_view_of_order_headers_when_read_then_it_names_the_shippi
 
     assert len(rows) > 100
     assert all(row["ShippingMethodCode"] == methods[row["ShippingMethod"]] for row in rows)
+
+
+def test_given_derived_amounts_in_a_put_when_updating_an_order_then_they_are_recalculated_from_the_lines(fresh):
+    account, (first, _second) = _account_and_items(fresh)
+    body = {"OrderedBy": account, "SalesOrderLines": [{"Item": first["ID"], "Quantity": 2, "UnitPrice": 15.0}]}
+    order_id = fresh.post("salesorder/SalesOrders", body).json()["d"]["OrderID"]
+    _order_before, lines = _order(fresh, order_id)
+
+    line_put = fresh.put(f"salesorder/SalesOrderLines(guid'{lines[0]['ID']}')", {"AmountFC": 999.0})
+    header_put = fresh.put(f"salesorder/SalesOrders(guid'{order_id}')", {"AmountDiscount": 50.0})
+    order, lines = _order(fresh, order_id)
+
+    assert line_put.status_code == header_put.status_code == 204
+    assert lines[0]["AmountFC"] == 30.0 and order["AmountFCExclVat"] == 30.0
+    assert order["AmountDiscount"] == order["AmountDiscountExclVat"] == 0.0
