@@ -331,7 +331,7 @@ class Seeder:
         # Foreign currencies, shipping lines and credit notes draw from their own generator (and their rows bring
         # their own keys), so every value seeded before they existed stays as it was.
         self.money = random.Random(f"{self.seed}/{division.code}/money")
-        self.invoiced: list[tuple[dict[str, Any], dict[str, Any], float]] = []
+        self.invoiced: list[tuple[dict[str, Any], dict[str, Any], float, list[dict[str, Any]]]] = []
         accounts = [self.account(division, n) for n in range(max(1, count["accounts"]))]
         for account in accounts:
             foreign = FOREIGN_CURRENCY.get(account["Country"])
@@ -652,7 +652,7 @@ class Seeder:
             self.delivery(division, header, [line for line in lines if not line.get("_keyed")], shipping, days_ago - 2)
         if invoiced:
             invoice = self.invoice(division, header, lines, days_ago - 3)
-            self.invoiced.append((header, invoice, days_ago - 3))
+            self.invoiced.append((header, invoice, days_ago - 3, lines))
 
     def order_line(
         self,
@@ -874,16 +874,13 @@ class Seeder:
         if not self.invoiced:
             return
         count = max(1, round(len(self.invoiced) * CREDIT_NOTE_SHARE))
-        for order, invoice, invoiced_days_ago in self.money.sample(self.invoiced, k=min(count, len(self.invoiced))):
+        chosen = self.money.sample(self.invoiced, k=min(count, len(self.invoiced)))
+        for order, invoice, invoiced_days_ago, order_lines in chosen:
             days_ago = max(0.5, invoiced_days_ago - self.money.uniform(1, 10))
             number = division.next_number("invoice_number", 26000001)
             entry = division.next_number("entry_number", 1)
             credit_id = self.money_guid()
-            ordered = [
-                line
-                for line in self.rows["salesorder/SalesOrderLines"]
-                if line["OrderID"] == order["OrderID"] and not line.get("_keyed")
-            ]
+            ordered = [line for line in order_lines if not line.get("_keyed")]
             returned = self.money.sample(ordered, k=self.money.randint(1, len(ordered)))
             lines = [
                 self.invoice_line(credit_id, order, line, -float(self.money.randint(1, int(line["Quantity"]))))
