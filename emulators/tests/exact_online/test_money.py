@@ -382,3 +382,20 @@ def test_given_derived_amounts_in_a_put_when_updating_an_order_then_they_are_rec
     assert line_put.status_code == header_put.status_code == 204
     assert lines[0]["AmountFC"] == 30.0 and order["AmountFCExclVat"] == 30.0
     assert order["AmountDiscount"] == order["AmountDiscountExclVat"] == 0.0
+
+
+def test_given_an_order_when_its_currency_is_put_then_every_default_currency_amount_follows_the_new_rate(fresh):
+    account, (first, second) = _account_and_items(fresh)
+    lines = [{"Item": first["ID"], "Quantity": 5, "UnitPrice": 12.34}, {"Item": second["ID"], "UnitPrice": 99.0}]
+    order_id = fresh.post("salesorder/SalesOrders", {"OrderedBy": account, "SalesOrderLines": lines}).json()["d"][
+        "OrderID"
+    ]
+
+    changed = fresh.put(f"salesorder/SalesOrders(guid'{order_id}')", {"Currency": "GBP"})
+    refused = fresh.put(f"salesorder/SalesOrders(guid'{order_id}')", {"Currency": "ZZZ"})
+    order, lines = _order(fresh, order_id)
+
+    assert changed.status_code == 204 and refused.status_code == 400
+    assert order["Currency"] == "GBP" and order["AmountFCExclVat"] == 160.7
+    assert [line["AmountDC"] for line in lines] == [round(61.7 * RATES["GBP"], 2), round(99.0 * RATES["GBP"], 2)]
+    _assert_header(order, lines, "VATAmount")
