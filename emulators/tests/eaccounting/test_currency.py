@@ -7,12 +7,26 @@ document's currency is the customer's. ``OrderApi`` has a writable, required ``C
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from tests.eaccounting.conftest import Emulator
+from tests.eaccounting.conftest import Emulator, Fidelity, start_emulator
+
+
+@pytest.fixture(scope="module")
+def emulator(fidelity: Fidelity | None) -> Iterator[Emulator]:
+    """An emulator of this module's own: the documents written here must not change the shared seed others read."""
+    running = start_emulator(fidelity, "--seed", "1")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def api(emulator: Emulator) -> requests.Session:
+    return emulator.api()
 
 
 def _first(api: requests.Session, url: str, **params: Any) -> dict[str, Any]:
