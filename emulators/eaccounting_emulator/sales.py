@@ -31,7 +31,8 @@ from eaccounting_emulator.models import money
 
 DRAFT, ONGOING, SHIPPED, INVOICED = 1, 2, 3, 4
 INVALID_VAT_NUMBER = 4025
-# Fixed rates to the company currency (SEK), so foreign-currency documents carry plausible base amounts.
+# The "automatic calculation of the currency rate" (CustomerInvoiceApi.CurrencyRate): fixed rates to the company
+# currency (SEK), so foreign-currency documents carry plausible, replayable base amounts (emulators/README.md).
 EXCHANGE_RATES = {"SEK": 1.0, "EUR": 11.45, "NOK": 0.98, "DKK": 1.54, "USD": 10.62, "GBP": 13.35}
 _VAT_NUMBER = re.compile(r"^[A-Z]{2}[0-9A-Z]{8,12}$")
 
@@ -494,6 +495,19 @@ class SalesRules:
             backend.on_change()
             return invoice
 
+    def currency_rate(self, currency: str, custom: float | None) -> float:
+        """CustomerInvoiceApi.CurrencyRate: "Default: Automatic calculation of the currency rate. Enter this value to
+        provide a custom rate". A rate only means something for a foreign currency: in the company's own currency the
+        rate is 1 whatever is sent; a custom rate must be positive."""
+        if currency == self.backend.company["CurrencyCode"]:
+            return 1.0
+        if custom is None:
+            return EXCHANGE_RATES.get(currency, 1.0)
+        if custom <= 0:
+            error = field_error("CurrencyRate", "InvalidValue", "The field CurrencyRate must be greater than 0.")
+            raise ValidationFailed([error])
+        return custom
+
     def build_invoice(self, values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
         return self._invoice_record(values, {})
 
@@ -530,7 +544,7 @@ class SalesRules:
         vat = money(sum(row["AmountNoVat"] * row["PercentVat"] for row in rows if row["ArticleId"]))
         total = money(net + vat)
         currency = customer["CurrencyCode"] or backend.company["CurrencyCode"]
-        rate = EXCHANGE_RATES.get(currency, 1.0)
+        rate = self.currency_rate(currency, values.get("CurrencyRate"))
         invoice_day = parse_date_time(values["InvoiceDate"]).date() if values.get("InvoiceDate") else backend.today()
         due_day = invoice_day + timedelta(days=terms["NumberOfDays"])
         stamp = backend.stamp()

@@ -320,6 +320,14 @@ def _renderer(
     plain = [n for n in names if fields.get(n) != "Collection"]
     collections = [n for n in names if fields.get(n) == "Collection"]
 
+    # Fields a view documents but its collection does not store: the sync view of sales order headers names the
+    # shipping method's Code, which salesorder/SalesOrders (the stored rows) does not have.
+    derived: list[tuple[str, Callable[[Row], Any]]] = []
+    if view.path == "sync/SalesOrder/SalesOrderHeaders" and "ShippingMethodCode" in names and division is not None:
+        methods = division.tables["sales/ShippingMethods"]
+        derived.append(
+            ("ShippingMethodCode", lambda row: (methods.get(row.get("ShippingMethod") or "") or {}).get("Code"))
+        )
     line_render: Callable[[Row], dict[str, Any]] | None = None
     if entity.lines and entity.lines.field in expand and backend is not None:
         line_view = VIEWS_BY_LOWER_PATH[entity.lines.collection.lower()]
@@ -332,6 +340,8 @@ def _renderer(
         record: dict[str, Any] = {"__metadata": {"uri": uri, "type": type_name}}
         for name in plain:
             record[name] = get(name)
+        for name, value_of in derived:
+            record[name] = value_of(row)
         for name in collections:
             if line_render is not None and name == entity.lines.field:
                 record[name] = {

@@ -25,6 +25,7 @@ from stdnum.se import vat as se_vat
 
 from exact_online_emulator.edm import wire_date_from_epoch
 from exact_online_emulator.entities import ENTITY_BY_PATH
+from exact_online_emulator.models import money
 from exact_online_emulator.models.backend import Backend, Division, User
 from exact_online_emulator.models.rules import account_code, stock_position_fields
 
@@ -74,6 +75,13 @@ SHIPPING_METHODS = (  # (Code, Description, Amount, TrackingURL)
     ("DPD", "DPD Classic", 8.25, "https://tracking.dpd.de/status/{0}"),
     ("PICKUP", "Pick-up at warehouse", 0.0, None),
 )
+SHIPPING_ITEM_CODE = "VERZEND"  # the service item shipping charges are invoiced with
+SHIPPING_LINE_SHARE = 0.3  # of orders sent with a paid shipping method that charge it on a line of their own
+CREDIT_NOTE = 8021
+CREDIT_NOTE_SHARE = 0.15  # of processed invoices later (partly) credited
+# Companies in these countries that buy in their own currency instead of EUR (about half of them).
+FOREIGN_CURRENCY = {"SE": "SEK", "NO": "NOK"}
+FOREIGN_CURRENCY_SHARE = 0.5
 JOURNALS = (("70", "Sales journal", 20), ("90", "General journal", 90), ("10", "Bank", 12))
 COST_CENTERS = (("100", "Sales"), ("200", "Warehouse"), ("300", "Administration"))
 COST_UNITS = (("WEB", "Web shop"), ("B2B", "Wholesale"), ("RET", "Retail"))
@@ -263,6 +271,7 @@ class Seeder:
                 days_ago=400,
             )
         self.shipping = []
+        self.shipping_codes: dict[str, str] = {}
         for code, description, amount, url in SHIPPING_METHODS:
             self.shipping.append(
                 self.add(
@@ -280,6 +289,7 @@ class Seeder:
                     days_ago=400,
                 )
             )
+            self.shipping_codes[self.shipping[-1]["ID"]] = code
         for code, description, kind in JOURNALS:
             self.add(
                 division, "financial/Journals", {"Code": code, "Description": description, "Type": kind}, days_ago=400
@@ -324,10 +334,20 @@ class Seeder:
         if scale <= 0:
             return
         count = {kind: (volumes or {}).get(kind, per_scale * scale) for kind, per_scale in PER_SCALE.items()}
+        # Foreign currencies, shipping lines and credit notes draw from their own generator (and their rows bring
+        # their own keys), so every value seeded before they existed stays as it was.
+        self.money = random.Random(f"{self.seed}/{division.code}/money")
+        self.invoiced: list[tuple[dict[str, Any], dict[str, Any], float, list[dict[str, Any]]]] = []
         accounts = [self.account(division, n) for n in range(max(1, count["accounts"]))]
+        for account in accounts:
+            foreign = FOREIGN_CURRENCY.get(account["Country"])
+            if foreign and account["_is_company"] and self.money.random() < FOREIGN_CURRENCY_SHARE:
+                account["SalesCurrency"] = foreign
         items = [self.item(division, n) for n in range(max(1, count["items"]))]
+        self.shipping_item = self.shipping_charge_item(division)
         for n in range(count["orders"]):
             self.order(division, n, self.rng.choice(accounts), items)
+        self.credit_notes(division)
         division.counters.update(
             account_code=1000 + len(accounts), order_number=len(self.rows.get("salesorder/SalesOrders", []))
         )
@@ -562,55 +582,31 @@ class Seeder:
         return item
 
     def order(self, division: Division, n: int, account: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        """An order as Exact computes it (``money``): the account's discount as the header default on every line (or,
+        without one, now and then a line discount of its own), amounts in the account's sales currency with their
+        default-currency (EUR) equivalents, and sometimes a shipping-charge line. Draws from the main random stream
+        exactly as before foreign currencies and shipping lines existed; those draw from ``self.money``."""
         rng = self.rng
         days_ago = rng.uniform(1, 90)
         order_id = self.guid()
         shipping = self.shipping[rng.randrange(len(self.shipping))]
         discount = account.get("DiscountSales") or 0.0
+        currency = account.get("SalesCurrency") or CURRENCY
+        rate = money.rate_of(currency)
         vat_override = account["_vat_code"] if account["_vat_code"] in ("4", "5") else None
         chosen = rng.sample(items, k=min(len(items), rng.randint(1, 4)))
         lines = []
         for number, item in enumerate(chosen, start=1):
             quantity = float(rng.randint(1, 12))
-            price = item["_price"]
             line_discount = discount or rng.choice((0.0, 0.0, 0.0, 0.1))
-            net = round(price * (1 - line_discount), 4)
-            amount = round(net * quantity, 2)
-            vat_code = vat_override or item["SalesVatCode"]
-            percentage = self.vat[vat_code]["Percentage"]
-            lines.append(
-                {
-                    "ID": self.guid(),
-                    "OrderID": order_id,
-                    "OrderNumber": n + 1,
-                    "LineNumber": number,
-                    "Item": item["ID"],
-                    "ItemCode": item["Code"],
-                    "ItemDescription": item["Description"],
-                    "Description": item["Description"],
-                    "Quantity": quantity,
-                    "UnitPrice": price,
-                    "Discount": line_discount,
-                    "NetPrice": net,
-                    "AmountFC": amount,
-                    "AmountDC": amount,
-                    "VATCode": vat_code,
-                    "VATCodeDescription": self.vat[vat_code]["Description"],
-                    "VATPercentage": percentage,
-                    "VATAmount": round(amount * percentage, 2),
-                    "UnitCode": "pc",
-                    "UnitDescription": "Piece",
-                    "QuantityDelivered": 0.0,
-                    "QuantityInvoiced": 0.0,
-                    "DeliveryStatus": 12,
-                    "InvoiceStatus": 12,
-                    "OrderStatus": 12,
-                    "DeliveryDate": self.date(days_ago - 3),
-                }
+            line = self.order_line(order_id, n, number, item, quantity, line_discount, vat_override, currency)
+            lines.append(line | {"ID": self.guid(), "DeliveryDate": self.date(days_ago - 3)})
+        if shipping["Amount"] and self.money.random() < SHIPPING_LINE_SHARE:
+            line = self.order_line(
+                order_id, n, len(lines) + 1, self.shipping_item, 1.0, discount, vat_override, currency, shipping
             )
-        excl = round(sum(line["AmountFC"] for line in lines), 2)
-        vat_total = round(sum(line["VATAmount"] for line in lines), 2)
-        gross = round(sum(line["UnitPrice"] * line["Quantity"] for line in lines), 2)
+            lines.append(line | {"ID": self.money_guid(), "DeliveryDate": self.date(days_ago - 3), "_keyed": True})
+        totals = money.document_totals(lines, rate, vat_field="VATAmount")
         progress = rng.random()
         delivered = progress < 0.55
         invoiced = delivered and progress < 0.35
@@ -627,11 +623,12 @@ class Seeder:
             "DeliverToName": account["Name"],
             "InvoiceTo": account["ID"],
             "InvoiceToName": account["Name"],
-            "Currency": CURRENCY,
+            "Currency": currency,
             "Discount": discount,
             "ApprovalStatus": 1,
             "ApprovalStatusDescription": "Automatically",
             "PaymentCondition": account["PaymentConditionSales"],
+            # salesorder/SalesOrders documents ShippingMethod (Guid) and its Description only: no method code.
             "ShippingMethod": shipping["ID"],
             "ShippingMethodDescription": shipping["Description"],
             "YourRef": f"PO-{rng.randrange(100000, 999999)}",
@@ -639,11 +636,7 @@ class Seeder:
             "WarehouseID": self.warehouses[0]["ID"],
             "WarehouseCode": "1",
             "WarehouseDescription": self.warehouses[0]["Description"],
-            "AmountFCExclVat": excl,
-            "AmountFC": round(excl + vat_total, 2),
-            "AmountDC": round(excl + vat_total, 2),
-            "AmountDiscount": round(gross - excl, 2),
-            "AmountDiscountExclVat": round(gross - excl, 2),
+            **totals,
             "Status": status,
             "StatusDescription": "Complete" if delivered else "Open",
             "DeliveryStatus": status,
@@ -659,11 +652,87 @@ class Seeder:
                 line.update(QuantityInvoiced=line["Quantity"], InvoiceStatus=21)
         self.add(division, "salesorder/SalesOrders", header, days_ago=days_ago)
         for line in lines:
-            self.add(division, "salesorder/SalesOrderLines", line, days_ago=days_ago)
+            self.add(division, "salesorder/SalesOrderLines", line, days_ago=days_ago, keyed=line.get("_keyed", False))
         if delivered:
-            self.delivery(division, header, lines, shipping, days_ago - 2)
+            # Only stock items are shipped; a shipping-charge line is complete with the delivery but not on it.
+            self.delivery(division, header, [line for line in lines if not line.get("_keyed")], shipping, days_ago - 2)
         if invoiced:
-            self.invoice(division, header, lines, days_ago - 3)
+            invoice = self.invoice(division, header, lines, days_ago - 3)
+            self.invoiced.append((header, invoice, days_ago - 3, lines))
+
+    def order_line(
+        self,
+        order_id: str,
+        n: int,
+        number: int,
+        item: dict[str, Any],
+        quantity: float,
+        discount: float,
+        vat_override: str | None,
+        currency: str,
+        shipping: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        rate = money.rate_of(currency)
+        # Prices are kept in EUR; other currencies get the EUR price at the emulator's rate (their price list).
+        price = shipping["Amount"] if shipping else item["_price"]
+        vat_code = vat_override or item["SalesVatCode"]
+        line = {
+            "OrderID": order_id,
+            "OrderNumber": n + 1,
+            "LineNumber": number,
+            "Item": item["ID"],
+            "ItemCode": item["Code"],
+            "ItemDescription": item["Description"],
+            "Description": f"{item['Description']}: {shipping['Description']}" if shipping else item["Description"],
+            "Quantity": quantity,
+            "UnitPrice": price if rate == 1.0 else money.cents(price / rate),
+            "Discount": discount,
+            "VATCode": vat_code,
+            "VATCodeDescription": self.vat[vat_code]["Description"],
+            "VATPercentage": self.vat[vat_code]["Percentage"],
+            "UnitCode": "pc",
+            "UnitDescription": "Piece",
+            "QuantityDelivered": 0.0,
+            "QuantityInvoiced": 0.0,
+            "DeliveryStatus": 12,
+            "InvoiceStatus": 12,
+            "OrderStatus": 12,
+        }
+        money.price_line(line, discount, rate, vat_field="VATAmount")
+        return line
+
+    def money_guid(self) -> str:
+        return str(uuid.UUID(int=self.money.getrandbits(128), version=4))
+
+    def shipping_charge_item(self, division: Division) -> dict[str, Any]:
+        """The service item a shipping charge is invoiced with: not a stock item, so nothing is delivered or counted."""
+        item = self.add(
+            division,
+            "logistics/Items",
+            {
+                "ID": str(uuid.uuid5(ENTRY_LINE_NAMESPACE, f"{division.code}/item/{SHIPPING_ITEM_CODE}")),
+                "Code": SHIPPING_ITEM_CODE,
+                "Description": "Verzendkosten",
+                "IsSalesItem": True,
+                "IsStockItem": False,
+                "IsPurchaseItem": False,
+                "IsFractionAllowedItem": False,
+                "Unit": "pc",
+                "UnitDescription": "Piece",
+                "UnitType": "O",
+                "SalesVatCode": "1",
+                "SalesVatCodeDescription": self.vat["1"]["Description"],
+                "StandardSalesPrice": SHIPPING_METHODS[0][2],
+                "GLRevenue": self.gl["8300"]["ID"],
+                "GLRevenueCode": "8300",
+                "SearchCode": SHIPPING_ITEM_CODE,
+                "Stock": 0.0,
+            },
+            days_ago=400,
+            keyed=True,
+        )
+        item["_price"] = SHIPPING_METHODS[0][2]
+        return item
 
     def delivery(self, division: Division, order: dict, lines: list[dict], shipping: dict, days_ago: float) -> None:
         number = division.next_number("delivery_number", 1)
@@ -710,12 +779,13 @@ class Seeder:
                 days_ago=days_ago,
             )
 
-    def invoice(self, division: Division, order: dict, lines: list[dict], days_ago: float) -> None:
+    def invoice(self, division: Division, order: dict, lines: list[dict], days_ago: float) -> dict[str, Any]:
+        """The processed invoice of a delivered order: its lines as ordered, totals in both currencies."""
         number = division.next_number("invoice_number", 26000001)
         entry = division.next_number("entry_number", 1)
-        excl = order["AmountFCExclVat"]
-        vat_total = round(order["AmountFC"] - excl, 2)
         invoice_id = self.guid()
+        invoice_lines = [self.invoice_line(invoice_id, order, line) for line in lines]
+        totals = money.document_totals(invoice_lines, money.rate_of(order["Currency"]), vat_field="VATAmountFC")
         header = self.add(
             division,
             "salesinvoice/SalesInvoices",
@@ -733,7 +803,7 @@ class Seeder:
                 "InvoiceToName": order["InvoiceToName"],
                 "DeliverTo": order["DeliverTo"],
                 "DeliverToName": order["DeliverToName"],
-                "Currency": CURRENCY,
+                "Currency": order["Currency"],
                 "Journal": "70",
                 "JournalDescription": "Sales journal",
                 "Type": 8020,
@@ -742,66 +812,116 @@ class Seeder:
                 "StatusDescription": "Processed",
                 "PaymentCondition": order["PaymentCondition"],
                 "ShippingMethod": order["ShippingMethod"],
+                "ShippingMethodCode": self.shipping_codes[order["ShippingMethod"]],
                 "ShippingMethodDescription": order["ShippingMethodDescription"],
                 "YourRef": order["YourRef"],
                 "OrderNumber": order["OrderNumber"],
                 "Description": order["Description"],
-                "AmountFCExclVat": excl,
-                "AmountFC": order["AmountFC"],
-                "AmountDC": order["AmountDC"],
-                "VATAmountFC": vat_total,
-                "VATAmountDC": vat_total,
+                **totals,
                 "Discount": order["Discount"],
                 "Warehouse": order["WarehouseID"],
             },
             days_ago=days_ago,
         )
+        self.book(division, header, order, invoice_lines, entry, days_ago)
+        return header
+
+    def invoice_line(self, invoice_id: str, order: dict, line: dict, quantity: float | None = None) -> dict[str, Any]:
+        """An invoice line for an order line (a credit note passes its negative ``quantity``), priced by ``money``."""
+        gl = self.gl[REVENUE_GL[line["VATCode"]]]
+        row = {
+            "InvoiceID": invoice_id,
+            "LineNumber": line["LineNumber"],
+            "Item": line["Item"],
+            "ItemCode": line["ItemCode"],
+            "ItemDescription": line["ItemDescription"],
+            "Description": line["Description"],
+            "Quantity": line["Quantity"] if quantity is None else quantity,
+            "UnitPrice": line["UnitPrice"],
+            "Discount": line["Discount"],
+            "VATCode": line["VATCode"],
+            "VATCodeDescription": line["VATCodeDescription"],
+            "VATPercentage": line["VATPercentage"],
+            "GLAccount": gl["ID"],
+            "GLAccountDescription": gl["Description"],
+            "SalesOrder": order["OrderID"],
+            "SalesOrderLine": line["ID"],
+            "SalesOrderLineNumber": line["LineNumber"],
+            "SalesOrderNumber": order["OrderNumber"],
+            "UnitCode": "pc",
+            "_keyed": line.get("_keyed", False),
+        }
+        money.price_line(row, line["Discount"], money.rate_of(order["Currency"]), vat_field="VATAmountFC")
+        return row
+
+    def book(
+        self, division: Division, header: dict, order: dict, lines: list[dict], entry: int, days_ago: float
+    ) -> None:
+        """Store an invoice's (or credit note's) lines and the financial entry it booked. Rows new since foreign
+        currencies, shipping lines and credit notes bring their own key, so the others keep their random values."""
+        keyed_document = header["Type"] == CREDIT_NOTE
         receivable, revenue, vat_lines = self.sales_entry(header, order, lines, entry)
-        self.add(division, "financialtransaction/TransactionLines", receivable, days_ago=days_ago)
+        if keyed_document:
+            receivable["ID"] = self.money_guid()
+        self.add(division, "financialtransaction/TransactionLines", receivable, days_ago=days_ago, keyed=keyed_document)
         for line, booked in zip(lines, revenue, strict=True):
-            gl = self.gl[REVENUE_GL[line["VATCode"]]]
-            self.add(
-                division,
-                "salesinvoice/SalesInvoiceLines",
-                {
-                    "InvoiceID": invoice_id,
-                    "LineNumber": line["LineNumber"],
-                    "Item": line["Item"],
-                    "ItemCode": line["ItemCode"],
-                    "ItemDescription": line["ItemDescription"],
-                    "Description": line["Description"],
-                    "Quantity": line["Quantity"],
-                    "UnitPrice": line["UnitPrice"],
-                    "NetPrice": line["NetPrice"],
-                    "Discount": line["Discount"],
-                    "AmountFC": line["AmountFC"],
-                    "AmountDC": line["AmountDC"],
-                    "VATCode": line["VATCode"],
-                    "VATCodeDescription": line["VATCodeDescription"],
-                    "VATPercentage": line["VATPercentage"],
-                    "VATAmountFC": line["VATAmount"],
-                    "VATAmountDC": line["VATAmount"],
-                    "GLAccount": gl["ID"],
-                    "GLAccountDescription": gl["Description"],
-                    "SalesOrder": order["OrderID"],
-                    "SalesOrderLine": line["ID"],
-                    "SalesOrderLineNumber": line["LineNumber"],
-                    "SalesOrderNumber": order["OrderNumber"],
-                    "UnitCode": "pc",
-                },
-                days_ago=days_ago,
-            )
-            self.add(division, "financialtransaction/TransactionLines", booked, days_ago=days_ago)
+            keyed = keyed_document or line["_keyed"]
+            if keyed:
+                line["ID"] = self.money_guid()
+                booked["ID"] = self.money_guid()
+            self.add(division, "salesinvoice/SalesInvoiceLines", line, days_ago=days_ago, keyed=keyed)
+            self.add(division, "financialtransaction/TransactionLines", booked, days_ago=days_ago, keyed=keyed)
         for booked in vat_lines:
             self.add(division, "financialtransaction/TransactionLines", booked, days_ago=days_ago, keyed=True)
+
+    def credit_notes(self, division: Division) -> None:
+        """A few processed invoices get a credit note (Type 8021) for goods sent back: negative quantities, so
+        every amount is negative, and an entry of type 21 that reverses the invoice's bookings for those lines."""
+        if not self.invoiced:
+            return
+        count = max(1, round(len(self.invoiced) * CREDIT_NOTE_SHARE))
+        chosen = self.money.sample(self.invoiced, k=min(count, len(self.invoiced)))
+        for order, invoice, invoiced_days_ago, order_lines in chosen:
+            days_ago = max(0.5, invoiced_days_ago - self.money.uniform(1, 10))
+            number = division.next_number("invoice_number", 26000001)
+            entry = division.next_number("entry_number", 1)
+            credit_id = self.money_guid()
+            ordered = [line for line in order_lines if not line.get("_keyed")]
+            returned = self.money.sample(ordered, k=self.money.randint(1, len(ordered)))
+            lines = [
+                self.invoice_line(credit_id, order, line, -float(self.money.randint(1, int(line["Quantity"]))))
+                for line in sorted(returned, key=lambda line: line["LineNumber"])
+            ]
+            for number_in_note, line in enumerate(lines, start=1):
+                line["LineNumber"] = number_in_note
+            totals = money.document_totals(lines, money.rate_of(order["Currency"]), vat_field="VATAmountFC")
+            header = {
+                **{k: v for k, v in invoice.items() if not k.startswith(("Amount", "VATAmount", "_"))},
+                "InvoiceID": credit_id,
+                "ID": credit_id,
+                "InvoiceNumber": number,
+                "InvoiceDate": self.date(days_ago),
+                "DueDate": self.date(days_ago),
+                "Type": CREDIT_NOTE,
+                "TypeDescription": "Sales credit note",
+                "Description": f"Credit note for invoice {invoice['InvoiceNumber']}",
+                **totals,
+            }
+            for stamp in ("Created", "Modified", "Timestamp", "Creator", "CreatorFullName", "Modifier"):
+                header.pop(stamp, None)
+            header = self.add(division, "salesinvoice/SalesInvoices", header, days_ago=days_ago, keyed=True)
+            self.book(division, header, order, lines, entry, days_ago)
 
     def sales_entry(
         self, invoice: dict, order: dict, lines: list[dict], entry: int
     ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-        """The financial entry an invoice books, balanced as every Exact entry is: the receivable on the header
-        (LineNumber 0, debit incl. VAT), a revenue line per invoice line and a VAT line per VAT code (credits).
-        Reverse charge and export lines carry their VAT code with no VAT amount, so they produce no VAT line."""
+        """The financial entry an invoice books, balanced in the default currency as every Exact entry is: the
+        receivable on the header (LineNumber 0, the invoice's AmountDC/FC incl. VAT), a revenue line per invoice line
+        and a VAT line per VAT code (each line's AmountDC, the VAT in EUR summed per code). An invoice debits the
+        receivable and credits revenue and VAT; a credit note (negative amounts) does the reverse. Reverse charge and
+        export lines carry their VAT code with no VAT amount, so they produce no VAT line."""
         entry_id = invoice["InvoiceID"]
+        credit = invoice["Type"] == CREDIT_NOTE
         common = {
             "EntryID": entry_id,
             "EntryNumber": entry,
@@ -812,9 +932,9 @@ class Seeder:
             "FinancialPeriod": 1,
             "JournalCode": "70",
             "JournalDescription": "Sales journal",
-            "Currency": CURRENCY,
-            "ExchangeRate": 1.0,
-            "Type": 20,
+            "Currency": invoice["Currency"],
+            "ExchangeRate": money.rate_of(invoice["Currency"]),
+            "Type": 21 if credit else 20,
             "Status": 50,
             "YourRef": order["YourRef"],
             "DocumentNumber": invoice["InvoiceNumber"],
@@ -829,10 +949,10 @@ class Seeder:
             "GLAccount": debtor["ID"],
             "GLAccountCode": RECEIVABLE_GL,
             "GLAccountDescription": debtor["Description"],
-            "AmountDC": order["AmountFC"],
-            "AmountFC": order["AmountFC"],
+            "AmountDC": invoice["AmountDC"],
+            "AmountFC": invoice["AmountFC"],
             "DueDate": invoice["DueDate"],
-            "Description": f"Invoice {invoice['InvoiceNumber']}",
+            "Description": f"{'Credit note' if credit else 'Invoice'} {invoice['InvoiceNumber']}",
         }
         revenue: list[dict[str, Any]] = []
         vat_per_code: dict[str, list[float]] = {}
@@ -847,9 +967,9 @@ class Seeder:
                     "GLAccount": self.gl[gl_code]["ID"],
                     "GLAccountCode": gl_code,
                     "GLAccountDescription": self.gl[gl_code]["Description"],
-                    "AmountDC": -line["AmountFC"],
+                    "AmountDC": -line["AmountDC"],
                     "AmountFC": -line["AmountFC"],
-                    "AmountVATFC": -line["VATAmount"],
+                    "AmountVATFC": -line["VATAmountFC"],
                     "AmountVATBaseFC": -line["AmountFC"],
                     "VATCode": code,
                     "VATCodeDescription": line["VATCodeDescription"],
@@ -862,12 +982,12 @@ class Seeder:
                     "Description": line["Description"],
                 }
             )
-            base, vat = vat_per_code.setdefault(code, [0.0, 0.0])
-            vat_per_code[code] = [base + line["AmountFC"], vat + line["VATAmount"]]
+            base, vat, vat_dc = vat_per_code.setdefault(code, [0.0, 0.0, 0.0])
+            vat_per_code[code] = [base + line["AmountFC"], vat + line["VATAmountFC"], vat_dc + line["VATAmountDC"]]
         vat_lines: list[dict[str, Any]] = []
         number = len(lines)
-        for code, (base, vat) in vat_per_code.items():
-            vat = round(vat, 2)
+        for code, (base, vat, vat_dc) in vat_per_code.items():
+            vat, vat_dc = round(vat, 2), round(vat_dc, 2)
             if not vat:
                 continue
             number += 1
@@ -882,7 +1002,7 @@ class Seeder:
                     "GLAccount": vat_code["GLToPay"],
                     "GLAccountCode": vat_code["GLToPayCode"],
                     "GLAccountDescription": vat_code["GLToPayDescription"],
-                    "AmountDC": -vat,
+                    "AmountDC": -vat_dc,
                     "AmountFC": -vat,
                     "AmountVATFC": -vat,
                     "AmountVATBaseFC": -round(base, 2),

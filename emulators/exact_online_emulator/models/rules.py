@@ -10,6 +10,7 @@ import pycountry
 
 from exact_online_emulator.entities import ENTITY_BY_PATH, Entity
 from exact_online_emulator.exceptions import BadRequest
+from exact_online_emulator.models import money
 
 if TYPE_CHECKING:
     from exact_online_emulator.models.backend import Backend, Division
@@ -18,7 +19,13 @@ if TYPE_CHECKING:
 OPEN, PARTIAL, COMPLETE = 12, 20, 21
 STATUS_TEXT = {12: "Open", 20: "Partial", 21: "Complete", 45: "Cancelled"}
 DRAFT, PROCESSED = 12, 21
-_PRICING = {"Quantity", "UnitPrice", "Discount", "VATCode", "NetPrice"}
+# Line fields whose change re-prices the line; the derived amounts among them are recalculated, not taken as sent.
+_PRICING = {"Quantity", "UnitPrice", "Discount", "VATCode", "NetPrice", "AmountFC", "VATAmount", "VATAmountFC"}
+# Line amounts each line collection derives, and the field holding its VAT in the document currency.
+_PRICED_LINES = {"salesorder/SalesOrderLines": "VATAmount", "salesinvoice/SalesInvoiceLines": "VATAmountFC"}
+# Header fields whose change re-prices every line (the default discount Exact puts on each line, the currency) or
+# that the lines determine (a sent discount amount is recalculated from them).
+_REPRICING_HEADER = {"Discount", "Currency", "AmountDiscount", "AmountDiscountExclVat"}
 ACCOUNT_CODE_WIDTH = 18
 ADDRESS_TYPES = {1: "Visit", 2: "Postal", 3: "Invoice", 4: "Delivery"}
 DELIVERY_ADDRESS = 4
@@ -67,15 +74,15 @@ def update(backend: Backend, division: Division, entity: Entity, old: Row, chang
     if guard is not None:
         guard(backend, division, old, changes)
     merged = {**old, **changes}
-    if entity.path in ("salesorder/SalesOrderLines", "salesinvoice/SalesInvoiceLines") and changes.keys() & _PRICING:
-        for derived in ("NetPrice", "AmountFC", "AmountDC"):
-            if derived not in changes:
-                merged.pop(derived, None)
-        _price_line(division, merged, merged.get("Discount") or 0.0)
-        if entity.path == "salesorder/SalesOrderLines":
-            merged["VATAmount"] = round(merged["AmountFC"] * merged["VATPercentage"], 2)
-        else:
-            merged["VATAmountFC"] = merged["VATAmountDC"] = round(merged["AmountFC"] * merged["VATPercentage"], 2)
+    if entity.path in _PRICED_LINES and changes.keys() & _PRICING:
+        if "NetPrice" not in changes:
+            merged.pop("NetPrice", None)
+        elif "Discount" not in changes:
+            merged.pop("Discount", None)  # a new net price implies its discount
+        header = _lookup(division, entity.parent[0], merged.get(entity.parent[1])) or {}
+        _price_line(division, merged, header, _PRICED_LINES[entity.path])
+    if entity.path in ("salesorder/SalesOrders", "salesinvoice/SalesInvoices") and "Currency" in changes:
+        changes["Currency"] = merged["Currency"] = _document_currency(changes["Currency"])
     if entity.path == "crm/Accounts" and "Code" in changes:
         merged["Code"] = account_code(changes["Code"])
     backend.check_required(entity, merged)
@@ -89,6 +96,7 @@ def update(backend: Backend, division: Division, entity: Entity, old: Row, chang
         header_entity = ENTITY_BY_PATH[entity.parent[0]]
         _renumber_and_refresh_header(backend, division, header_entity, row.get(entity.parent[1]))
     elif entity.lines is not None and _header_changes_lines(entity, changes):
+        _reprice_lines(backend, division, entity, row, changes)
         _after_lines(backend, division, entity, row)
 
 
@@ -139,7 +147,22 @@ def _prepare_single_line(backend: Backend, division: Division, entity: Entity, v
 
 
 def _header_changes_lines(entity: Entity, changes: dict[str, Any]) -> bool:
-    return entity.path == "salesorder/SalesOrders" and "Discount" in changes
+    return entity.path in ("salesorder/SalesOrders", "salesinvoice/SalesInvoices") and bool(
+        changes.keys() & _REPRICING_HEADER
+    )
+
+
+def _reprice_lines(backend: Backend, division: Division, entity: Entity, header: Row, changes: dict[str, Any]) -> None:
+    """A new header discount becomes every line's discount (Exact's default), a new currency their DC amounts."""
+    line_path = entity.lines.collection
+    line_key = ENTITY_BY_PATH[line_path].key
+    for line in backend.lines_of(division, entity, header[entity.key]):
+        values = dict(line)
+        values.pop("NetPrice", None)
+        if "Discount" in changes:
+            values.pop("Discount", None)
+        _price_line(division, values, header, _PRICED_LINES[line_path])
+        backend.touch(division, line_path, line[line_key], values)
 
 
 # ----------------------------------------------------------------------------- lines
@@ -409,7 +432,7 @@ def _create_sales_order(backend: Backend, division: Division, values: dict[str, 
     if values.get("OrderNumber") is None:
         values["OrderNumber"] = division.next_number("order_number", 1)
     values.setdefault("OrderDate", backend.now_wire())
-    values.setdefault("Currency", "EUR")
+    values["Currency"] = _document_currency(values.get("Currency"))
     values.setdefault("ApprovalStatus", 1)
     values.setdefault("Discount", 0.0)
     values["ID"] = values["OrderID"]
@@ -426,7 +449,8 @@ def _create_sales_invoice(backend: Backend, division: Division, values: dict[str
     if values.get("InvoiceNumber") is None:
         values["InvoiceNumber"] = division.next_number("invoice_number", 26000001)
     values.setdefault("InvoiceDate", backend.now_wire())
-    values.setdefault("Currency", "EUR")
+    values["Currency"] = _document_currency(values.get("Currency"))
+    values.setdefault("Discount", 0.0)
     values.setdefault("Type", 8020)
     values["TypeDescription"] = {8020: "Sales invoice", 8021: "Sales credit note"}.get(values["Type"], "Sales invoice")
     values.setdefault("Status", 20)
@@ -507,46 +531,46 @@ _CREATE = {
 
 
 # ----------------------------------------------------------------------------- line preparation
-def _price_line(division: Division, values: dict[str, Any], header_discount: float = 0.0) -> None:
+def _document_currency(currency: str | None) -> str:
+    """Sales documents default to the administration's currency; one it does not know is refused."""
+    code = (currency or money.DEFAULT_CURRENCY).upper()
+    money.rate_of(code)
+    return code
+
+
+def _price_line(division: Division, values: dict[str, Any], header: Row | dict[str, Any], vat_field: str) -> None:
+    """Defaults from the item (price in the document currency at the emulator's rate, VAT code), then Exact's
+    discount and amount rules (``money.price_line``)."""
+    rate = money.rate_of(header.get("Currency"))
     item = _lookup(division, "logistics/Items", values.get("Item"))
     if item is not None:
         values.update(ItemCode=item.get("Code"), ItemDescription=item.get("Description"))
         values.setdefault("Description", item.get("Description"))
         values.setdefault("UnitCode", item.get("Unit"))
         values.setdefault("UnitDescription", item.get("UnitDescription"))
-        values.setdefault("UnitPrice", item.get("StandardSalesPrice") or 0.0)
+        if values.get("UnitPrice") is None:
+            values["UnitPrice"] = money.cents((item.get("StandardSalesPrice") or 0.0) / rate)
         values.setdefault("VATCode", item.get("SalesVatCode"))
-    values.setdefault("Quantity", 1.0)
-    values.setdefault("UnitPrice", 0.0)
-    values.setdefault("Discount", header_discount)
     vat = _by_code(division, "vat/VATCodes", values.get("VATCode"))
-    percentage = (vat.get("Percentage") or 0.0) if vat else 0.0
-    values["VATPercentage"] = percentage
+    values["VATPercentage"] = (vat.get("Percentage") or 0.0) if vat else 0.0
     if vat is not None:
         values["VATCodeDescription"] = vat.get("Description")
-    net_price = round(values["UnitPrice"] * (1 - (values.get("Discount") or 0.0)), 4)
-    amount = round(net_price * values["Quantity"], 2)
-    values.setdefault("NetPrice", net_price)
-    values["AmountFC"] = amount
-    values["AmountDC"] = amount
+    money.price_line(values, header.get("Discount") or 0.0, rate, vat_field=vat_field)
 
 
 def _prepare_order_line(backend: Backend, division: Division, header: Row, values: dict[str, Any]) -> None:
     values["OrderNumber"] = header.get("OrderNumber")
     values.setdefault("DeliveryDate", header.get("DeliveryDate"))
-    _price_line(division, values, header.get("Discount") or 0.0)
-    values["VATAmount"] = round(values["AmountFC"] * values["VATPercentage"], 2)
+    _price_line(division, values, header, "VATAmount")
     values.update(QuantityDelivered=0.0, QuantityInvoiced=0.0)
     values.update(DeliveryStatus=OPEN, InvoiceStatus=OPEN, OrderStatus=OPEN)
 
 
 def _prepare_invoice_line(backend: Backend, division: Division, header: Row, values: dict[str, Any]) -> None:
-    _price_line(division, values)
+    _price_line(division, values, header, "VATAmountFC")
     item = _lookup(division, "logistics/Items", values.get("Item"))
     if item is not None and values.get("GLAccount") is None:
         values["GLAccount"] = item.get("GLRevenue")
-    values["VATAmountFC"] = round(values["AmountFC"] * values["VATPercentage"], 2)
-    values["VATAmountDC"] = values["VATAmountFC"]
 
 
 def _prepare_delivery_line(backend: Backend, division: Division, header: Row, values: dict[str, Any]) -> None:
@@ -715,7 +739,8 @@ def _deliver(backend: Backend, division: Division, header: Row, lines: list[dict
         order = division.tables["salesorder/SalesOrders"].get(order_line["OrderID"])
         first_order = first_order or order
         warehouse = (order or {}).get("WarehouseID") or _main_warehouse(division)
-        if warehouse:
+        item = _lookup(division, "logistics/Items", line["Item"])
+        if warehouse and (item is None or item.get("IsStockItem") is not False):  # a service item has no stock
             _change_stock(backend, division, line["Item"], warehouse, -line["QuantityDelivered"])
     for order_id in orders:
         _refresh_order_status(backend, division, order_id)
@@ -891,28 +916,11 @@ _LINES_COMMITTED = {
 
 
 def _order_totals(division: Division, header: Row, lines: list[Row]) -> dict[str, Any]:
-    excl = round(sum(line.get("AmountFC") or 0.0 for line in lines), 2)
-    vat = round(sum(line.get("VATAmount") or 0.0 for line in lines), 2)
-    gross = round(sum((line.get("UnitPrice") or 0.0) * (line.get("Quantity") or 0.0) for line in lines), 2)
-    return {
-        "AmountFCExclVat": excl,
-        "AmountFC": round(excl + vat, 2),
-        "AmountDC": round(excl + vat, 2),
-        "AmountDiscountExclVat": round(gross - excl, 2),
-        "AmountDiscount": round(gross - excl, 2),
-    }
+    return money.document_totals(lines, money.rate_of(header.get("Currency")), vat_field="VATAmount")
 
 
 def _invoice_totals(division: Division, header: Row, lines: list[Row]) -> dict[str, Any]:
-    excl = round(sum(line.get("AmountFC") or 0.0 for line in lines), 2)
-    vat = round(sum(line.get("VATAmountFC") or 0.0 for line in lines), 2)
-    return {
-        "AmountFCExclVat": excl,
-        "VATAmountFC": vat,
-        "VATAmountDC": vat,
-        "AmountFC": round(excl + vat, 2),
-        "AmountDC": round(excl + vat, 2),
-    }
+    return money.document_totals(lines, money.rate_of(header.get("Currency")), vat_field="VATAmountFC")
 
 
 _TOTALS = {"salesorder/SalesOrders": _order_totals, "salesinvoice/SalesInvoices": _invoice_totals}

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-RECEIVABLE, SALES_ENTRY = "1300", 20
+RECEIVABLE, SALES_ENTRY, SALES_CREDIT_NOTE = "1300", 20, 21  # TransactionLines Type (research §8)
 LINE_FIELDS = (
     "Timestamp,ID,EntryID,LineNumber,Type,GLAccountCode,Account,AmountDC,AmountFC,AmountVATFC,AmountVATBaseFC,"
     "VATCode,VATPercentage,VATType,InvoiceNumber,JournalCode"
@@ -69,23 +69,28 @@ def test_given_sync_transaction_lines_when_grouped_by_entry_then_line_zero_is_th
 ):
     invoices = {
         row["InvoiceID"]: row
-        for row in _pages(seeded, "bulk/SalesInvoice/SalesInvoices", {"$select": "InvoiceID,AmountDC,InvoiceTo"})
+        for row in _pages(seeded, "bulk/SalesInvoice/SalesInvoices", {"$select": "InvoiceID,AmountDC,InvoiceTo,Type"})
     }
+    kinds = (SALES_ENTRY, SALES_CREDIT_NOTE)
 
-    sales = {e: lines for e, lines in _entries(transaction_lines).items() if lines[0]["Type"] == SALES_ENTRY}
+    sales = {e: lines for e, lines in _entries(transaction_lines).items() if lines[0]["Type"] in kinds}
 
     assert sales.keys() == invoices.keys()
+    assert {lines[0]["Type"] for lines in sales.values()} == set(kinds)
     for entry, lines in sales.items():
+        # A credit note (8021, entry type 21) books the reverse of an invoice: the receivable is credited.
+        sign = -1 if invoices[entry]["Type"] == 8021 else 1
+        assert {line["Type"] for line in lines} == {SALES_CREDIT_NOTE if sign < 0 else SALES_ENTRY}
         headers = [line for line in lines if line["LineNumber"] == 0]
         assert len(headers) == 1, entry
         header = headers[0]
         assert header["GLAccountCode"] == RECEIVABLE and header["Account"] == invoices[entry]["InvoiceTo"]
-        assert header["AmountDC"] == invoices[entry]["AmountDC"] > 0
+        assert header["AmountDC"] == invoices[entry]["AmountDC"] and sign * header["AmountDC"] > 0
         # The header carries the entry total: minus the sum of all its other lines.
         assert header["AmountDC"] == pytest.approx(-sum(line["AmountDC"] for line in lines if line is not header))
         numbers = sorted(line["LineNumber"] for line in lines if line is not header)
         assert numbers == list(range(1, len(lines)))
-        assert all(line["AmountDC"] < 0 for line in lines if line is not header)
+        assert all(sign * line["AmountDC"] < 0 for line in lines if line is not header)
         assert {line["JournalCode"] for line in lines} == {"70"}
 
 
