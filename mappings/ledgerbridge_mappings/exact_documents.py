@@ -51,8 +51,6 @@ class SalesDocument:
     shipping_keys: tuple[str | None, ...]
     your_ref: str | None
     description: str | None
-    order_discount: float | None
-    amount_discount: float | None
     is_credit: bool
     status: int | None
     delivery_status: int | None
@@ -106,7 +104,6 @@ def _read(
     if ref.number is None:
         raise RecordRejected(number_field, "missing")
     customer_field = "InvoiceTo" if record.get("InvoiceTo") else "OrderedBy"
-    header_discount = record.get("Discount")
     document = SalesDocument(
         kind=kind,
         source_ref=ref,
@@ -127,10 +124,6 @@ def _read(
         ),
         your_ref=clean(record.get("YourRef")),
         description=clean(record.get("Description")),
-        order_discount=to_number(header_discount, "Discount") if header_discount not in (None, "") else None,
-        amount_discount=to_number(record["AmountDiscount"], "AmountDiscount")
-        if record.get("AmountDiscount") not in (None, "")
-        else None,
         is_credit=is_credit,
         status=_int(record.get("Status")),
         delivery_status=_int(record.get("DeliveryStatus")),
