@@ -9,7 +9,7 @@ EU_COUNTRIES_SOLD_TO = ("SE", "NL", "BE", "DE")
 
 
 # What a user of the seeded company would configure: SEK per unit of each currency its Exact orders use.
-SEK_PER_UNIT = {"EUR": 11.45, "USD": 10.62, "GBP": 13.35}
+SEK_PER_UNIT = {"EUR": 11.45, "NOK": 0.98, "USD": 10.62, "GBP": 13.35}
 
 
 def company_rules(article_coding_id: str | None = None, article_unit_id: str | None = None) -> dict[str, Any]:
