@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
@@ -9,6 +10,14 @@ from pydantic import Field, StringConstraints, field_validator
 from .base import RuleModel
 
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True)]
+
+
+def checked_rates(rates: dict[str, float]) -> dict[str, float]:
+    """Exchange rates must be positive finite numbers: a zero or NaN rate would book nothing, silently."""
+    for code, rate in rates.items():
+        if not (math.isfinite(rate) and rate > 0):
+            raise ValueError(f"the rate of {code} must be a positive number, got {rate!r}")
+    return rates
 
 
 class CurrencyRules(RuleModel):
@@ -37,7 +46,4 @@ class CurrencyRules(RuleModel):
     @field_validator("rates")
     @classmethod
     def _positive(cls, rates: dict[str, float]) -> dict[str, float]:
-        for code, rate in rates.items():
-            if not rate > 0:
-                raise ValueError(f"rate for {code} must be greater than 0, got {rate}")
-        return rates
+        return checked_rates(rates)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-import re
 from enum import StrEnum
 
 from pydantic import Field, field_validator, model_validator
 
 from .base import LongText, RuleModel
+from .currency import CurrencyCode, checked_rates
 from .exact_customers import field_names
 from .exact_item_groups import ItemGroupRules
 
@@ -79,24 +78,22 @@ class SalesPriceRules(RuleModel):
         "converted with the rate of the item's Exact sales VAT code.",
         examples=["excl_vat"],
     )
-    currency: str | None = Field(
+    currency: CurrencyCode | None = Field(
         default=None,
-        pattern="^[A-Z]{3}$",
         title="eAccounting price currency",
         description="ISO 4217 code of eAccounting's article prices: the company currency (CurrencyCode in "
         "eAccounting's company settings). Required when sales prices are written; a price whose currency is unknown "
         "is refused, never written under another currency's code.",
         examples=["SEK"],
     )
-    exact_currency: str | None = Field(
+    exact_currency: CurrencyCode | None = Field(
         default=None,
-        pattern="^[A-Z]{3}$",
         title="Exact price list currency",
         description="ISO 4217 code of the sales prices written to Exact (the price's Currency). Empty means the "
         "Exact division's own currency, read from Exact.",
         examples=["EUR"],
     )
-    rates: dict[str, float] = Field(
+    rates: dict[CurrencyCode, float] = Field(
         default={},
         title="Exchange rates",
         description="Per eAccounting price currency, how much one unit of it is worth in the Exact price list "
@@ -117,12 +114,7 @@ class SalesPriceRules(RuleModel):
     @field_validator("rates")
     @classmethod
     def _rates(cls, value: dict[str, float]) -> dict[str, float]:
-        for code, rate in value.items():
-            if not re.fullmatch("[A-Z]{3}", code):
-                raise ValueError(f"{code!r} is not an ISO 4217 currency code (three capital letters)")
-            if not (math.isfinite(rate) and rate > 0):
-                raise ValueError(f"the rate of {code} must be a positive number, got {rate!r}")
-        return value
+        return checked_rates(value)
 
 
 class ItemRules(RuleModel):
