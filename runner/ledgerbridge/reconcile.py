@@ -15,7 +15,8 @@ compared as it streams past, and findings go straight to the report.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -43,7 +44,7 @@ from .connection_file import Connection, ConnectionFile, ConnectionFileError
 from .home import DataHome
 from .reconcile_explained import Buyer, VatCodeInfo, shipping_explained, zero_vat_explained
 from .reconcile_report import Finding, Report, Status
-from .source_read import StreamRead, read_streams
+from .source_read import SourceRead, StreamRead, discovered_catalog
 
 EXACT_SOURCE, EACCOUNTING_DESTINATION = "source-exact-online", "destination-eaccounting"
 EACCOUNTING_SOURCE = "source-eaccounting"
@@ -203,6 +204,13 @@ def _exact_entry(record: Mapping[str, Any], date_field: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------ reconciling
 
 
+@dataclass(frozen=True, slots=True)
+class _Source:
+    connector: str
+    config: ConnectorConfigFile
+    reads: list[StreamRead]
+
+
 class DocumentReconciliation:
     """One connection: read Exact, then stream eAccounting past it, then report what Exact has that was never met."""
 
@@ -223,35 +231,53 @@ class DocumentReconciliation:
         return self.home.logs / f"reconcile-{self.flow.connection.name}-{role}.log"
 
     def run(self) -> None:
+        connection = self.flow.connection
+        exact = _Source(connection.source.connector, ConnectorConfigFile(connection.source.config), self._exact_reads())
+        eaccounting = _Source(
+            _beside(connection.destination.connector, EACCOUNTING_SOURCE),
+            ConnectorConfigFile(connection.destination.config),  # the destination's own token chain and file
+            self._eaccounting_reads(),
+        )
         try:
-            self._read_exact()
-            self._read_eaccounting()
+            # Both discovers at once (they read no data, so no token moves); the reads one after the other, so each
+            # source's rotated token is written back as soon as it is announced.
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="discover") as pool:
+                catalogs = [
+                    pool.submit(self._catalog, source, role)
+                    for source, role in ((exact, "exact"), (eaccounting, "eaccounting"))
+                ]
+                exact_catalog, eaccounting_catalog = (future.result() for future in catalogs)
+            with self._read(exact, exact_catalog, "exact") as read:
+                self._take_exact(read.records())
+            with self._read(eaccounting, eaccounting_catalog, "eaccounting") as read:
+                self._take_eaccounting(read.records())
             self._report_missing()
         finally:
             self.exact.close()
             self.seen.close()
             self.customers.close()
 
-    def _read_exact(self) -> None:
-        connection = self.flow.connection
-        wanted = {}
-        for stream in self.flow.exact_streams:
-            header_stream, kind, number_field, date_field = _EXACT_DOCUMENTS[stream]
-            wanted[header_stream] = (kind, number_field, date_field)
-        reads = [StreamRead(s, (number, date_field, *_HEADER_COLUMNS)) for s, (_, number, date_field) in wanted.items()]
+    def _catalog(self, source: _Source, role: str) -> dict[str, Any]:
+        return discovered_catalog(source.connector, source.config, source.reads, self.home.scratch, self._log(role))
+
+    def _read(self, source: _Source, catalog: dict[str, Any], role: str) -> SourceRead:
+        return SourceRead(source.connector, source.config, catalog, self.home.scratch, self._log(role))
+
+    def _exact_reads(self) -> list[StreamRead]:
+        reads = [
+            StreamRead(header_stream, (number_field, date_field, *_HEADER_COLUMNS))
+            for header_stream, _kind, number_field, date_field in (_EXACT_DOCUMENTS[s] for s in self.flow.exact_streams)
+        ]
         # Orders name their shipping method by Guid (and description); the rules may name it by code, which only the
         # shipping methods list gives. Read first (a few rows), and only when a shipping cost rule needs it.
-        method_codes: dict[str, str] = {}
         if any(entry.shipping_cost for entry in self.rules.shipping.map):
             reads.insert(0, StreamRead("shipping_methods", ("ID", "Code")))
+        return reads
+
+    def _take_exact(self, records: Iterator[tuple[str, dict[str, Any]]]) -> None:
+        wanted = {header: (kind, number, day) for header, kind, number, day in _EXACT_DOCUMENTS.values()}
         status_filter = self.rules.documents.status_filter
-        records = read_streams(
-            connection.source.connector,
-            ConnectorConfigFile(connection.source.config),
-            reads,
-            self.home.scratch,
-            self._log("exact"),
-        )
+        method_codes: dict[str, str] = {}
         for stream, record in records:
             if stream == "shipping_methods":
                 method_codes[str(record.get("ID"))] = str(record.get("Code") or "").strip()
@@ -266,21 +292,20 @@ class DocumentReconciliation:
             entry["r"] = in_range
             self.exact.add(f"{kind} {number}", entry, expected=in_range and qualifies(status_filter, kind, record))
 
-    def _read_eaccounting(self) -> None:
-        connection = self.flow.connection
+    def _eaccounting_reads(self) -> list[StreamRead]:
         collection = self.flow.collection
-        document_stream = _EACCOUNTING_STREAM[collection]
-        reads = [StreamRead("company_settings", ("CurrencyCode", "CountryCode")), StreamRead("vat_codes")]
-        if collection != "vouchers":
+        # Reference lists first (a page each), then the documents. Vouchers need the company's currency (they are
+        # booked in it); the other documents need their customers (the VAT rules decide on country and VAT number).
+        reads = [StreamRead("vat_codes", ("Id", "Code", "VatRate"))]
+        if collection == "vouchers":
+            reads.append(StreamRead("company_settings", ("CurrencyCode",)))
+        else:
             reads.append(StreamRead("customers", ("Id", "InvoiceCountryCode", "VatNumber", "IsPrivatePerson")))
-        reads.append(StreamRead(document_stream))
-        records = read_streams(
-            _beside(connection.destination.connector, EACCOUNTING_SOURCE),
-            ConnectorConfigFile(connection.destination.config),  # the destination's own token chain
-            reads,
-            self.home.scratch,
-            self._log("eaccounting"),
-        )
+        reads.append(StreamRead(_EACCOUNTING_STREAM[collection]))
+        return reads
+
+    def _take_eaccounting(self, records: Iterator[tuple[str, dict[str, Any]]]) -> None:
+        document_stream = _EACCOUNTING_STREAM[self.flow.collection]
         for stream, record in records:
             if stream == document_stream:
                 self._document(record)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,41 +52,71 @@ def full_refresh_catalog(discovered: Mapping[str, Any], streams: Sequence[Stream
     return {"streams": configured}
 
 
-def read_streams(
+class SourceRead:
+    """``SOURCE read`` of a configured catalog as a running process; ``records()`` hands on what it prints.
+
+    Started on ``__enter__`` so that two reads can run side by side (the second source fetches while the first is
+    consumed; the pipe holds it back when nobody reads). Leaving the block stops a source that is still running.
+    """
+
+    def __init__(
+        self, connector: str, config_file: ConnectorConfigFile, catalog: dict, scratch: Path, stderr_path: Path
+    ) -> None:
+        self.connector = connector
+        self.config_file = config_file
+        self.catalog = catalog
+        self.scratch = scratch
+        self.stderr_path = stderr_path
+        self._stack = ExitStack()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> SourceRead:
+        files = self._stack.enter_context(
+            private_files(self.scratch, config=self.config_file.effective(), catalog=self.catalog)
+        )
+        stderr = self._stack.enter_context(self.stderr_path.open("ab"))
+        command = [
+            executable(self.connector), "read", "--config", str(files["config"]), "--catalog", str(files["catalog"]),
+        ]  # fmt: skip
+        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        process = self._process
+        if process is not None and process.poll() is None:  # stopped early: the source has no one to tell
+            process.kill()
+            process.wait()
+        self._stack.close()
+
+    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(stream, record) pairs as the source prints them; ``ConnectorError`` if the read does not finish."""
+        process = self._process
+        assert process is not None and process.stdout is not None, "use SourceRead in a with block"
+        errors: list[str] = []
+        for line in process.stdout:
+            message = parse_line(line)
+            if message is None:
+                continue
+            kind = message["type"]
+            if kind == "RECORD":
+                record = message["record"]
+                yield record["stream"], record["data"]
+            elif kind == "CONTROL":
+                rotated = rotated_config(message)
+                if rotated is not None:
+                    self.config_file.absorb_rotated(rotated)
+            else:
+                error = trace_error(message)
+                if error is not None:
+                    errors.append(str(error.get("message") or error.get("internal_message") or "unknown error"))
+        code = process.wait()
+        if errors or code != 0:
+            reason = errors[0] if errors else f"exit code {code} (see {self.stderr_path})"
+            raise ConnectorError(f"{self.connector} read failed: {reason}")
+
+
+def discovered_catalog(
     connector: str, config_file: ConnectorConfigFile, streams: Sequence[StreamRead], scratch: Path, stderr_path: Path
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(stream, record) pairs as the source prints them; raises ``ConnectorError`` if the read does not finish."""
-    catalog = full_refresh_catalog(discover(connector, config_file, scratch, stderr_path), streams, connector)
-    errors: list[str] = []
-    with (
-        private_files(scratch, config=config_file.effective(), catalog=catalog) as files,
-        stderr_path.open("ab") as stderr,
-    ):
-        command = [executable(connector), "read", "--config", str(files["config"]), "--catalog", str(files["catalog"])]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
-        assert process.stdout is not None
-        try:
-            for line in process.stdout:
-                message = parse_line(line)
-                if message is None:
-                    continue
-                kind = message["type"]
-                if kind == "RECORD":
-                    record = message["record"]
-                    yield record["stream"], record["data"]
-                elif kind == "CONTROL":
-                    rotated = rotated_config(message)
-                    if rotated is not None:
-                        config_file.absorb_rotated(rotated)
-                else:
-                    error = trace_error(message)
-                    if error is not None:
-                        errors.append(str(error.get("message") or error.get("internal_message") or "unknown error"))
-            code = process.wait()
-        finally:
-            if process.poll() is None:  # the caller stopped early: the source has no one to tell
-                process.kill()
-                process.wait()
-    if errors or code != 0:
-        reason = errors[0] if errors else f"exit code {code} (see {stderr_path})"
-        raise ConnectorError(f"{connector} read failed: {reason}")
+) -> dict:
+    """``SOURCE discover``, configured for a full refresh of ``streams``."""
+    return full_refresh_catalog(discover(connector, config_file, scratch, stderr_path), streams, connector)
