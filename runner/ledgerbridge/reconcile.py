@@ -375,7 +375,7 @@ class DocumentReconciliation:
                 f"({entry.get('dc')}) cannot be compared"
             )
             return [Finding(name, shown, Status.NOT_COMPARABLE, "currency", target.currency, source.currency, note)]
-        explained = shipping_explained(self.rules, entry.get("ship") or [], source)
+        explained = shipping_explained(self.rules, entry.get("ship") or [], target)
         explained += zero_vat_explained(
             self.rules,
             source,

@@ -48,13 +48,19 @@ def shipping_cost(rules: EAccountingRules, method_keys: Iterable[str | None]) ->
     return None
 
 
-def shipping_explained(rules: EAccountingRules, method_keys: Iterable[str | None], source: DocumentTotals) -> list:
-    """The shipping row's net, taxed like the rest of the document (the row gets the buyer's VAT like every row)."""
+def shipping_explained(
+    rules: EAccountingRules, method_keys: Iterable[str | None], target: DocumentTotals
+) -> list[Explained]:
+    """The shipping row's net, taxed like the rest of the document (the row gets the buyer's VAT like every row).
+
+    The rate is read off the eAccounting document, whose net includes the row: Exact's rounded VAT over a small net
+    says too little about the rate. A wrong rate on the other rows still shows, on their own (Exact) amounts.
+    """
     found = shipping_cost(rules, method_keys)
     if found is None:
         return []
     rule, cost = found
-    rate = source.vat / source.net if source.net else 0.0
+    rate = target.vat / target.net if target.net else 0.0
     return [Explained(rule, net=money(cost), vat=money(cost * rate))]
 
 
