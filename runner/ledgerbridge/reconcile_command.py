@@ -15,9 +15,9 @@ from rich.console import Console
 
 from .connection_file import load_connection_file
 from .home import DataHome
-from .reconcile import document_flows, reconcile_documents
-from .reconcile_master_data import master_data_flows, reconcile_master_data
-from .reconcile_report import FileSink, Report, Status
+from .reconcile import DocumentFlow, document_flows, reconcile_documents
+from .reconcile_master_data import MasterDataFlow, master_data_flows, reconcile_master_data
+from .reconcile_report import FileSink, Report
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 
@@ -65,16 +65,22 @@ def run_reconcile(arguments: argparse.Namespace, home: DataHome, console: Consol
     if arguments.connection is not None and not documents and not master_data:
         errors.print(
             f"[red]error:[/red] connection {arguments.connection!r} moves neither Exact documents into eAccounting "
-            "nor eAccounting customers, articles or stock into Exact; nothing to reconcile",
+            "nor eAccounting customers or articles into Exact; nothing to reconcile",
             highlight=False,
         )
         return EXIT_USAGE
     report = Report(FileSink(arguments.output, kind) if kind is not None and arguments.output else None)
+    reconcile_flows(documents, master_data, home, report, since)
+    report.print(console)
+    return EXIT_OK if report.clean else EXIT_DIFFERENT
+
+
+def reconcile_flows(
+    documents: list[DocumentFlow], master_data: list[MasterDataFlow], home: DataHome, report: Report, since: date | None
+) -> None:
+    """Every flow into ``report``; the report's file is complete (and closed) even when a read fails halfway."""
     try:
         reconcile_documents(documents, home, report, since)
         reconcile_master_data(master_data, home, report)
     finally:
         report.close()
-    report.print(console)
-    clean = report.tally.differences == 0 and report.tally.counts[Status.NOT_COMPARABLE] == 0
-    return EXIT_OK if clean else EXIT_DIFFERENT

@@ -136,6 +136,11 @@ class Report:
                 else:
                     self.hidden += 1
 
+    @property
+    def clean(self) -> bool:
+        """Nothing differs and nothing was left uncompared."""
+        return self.tally.differences == 0 and self.tally.counts[Status.NOT_COMPARABLE] == 0
+
     def close(self) -> None:
         if self.sink is not None:
             self.sink.close(self.tally)
