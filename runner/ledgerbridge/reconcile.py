@@ -20,10 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ledgerbridge_mappings import EAccountingRules
 from ledgerbridge_mappings.orders import TARGET_COLLECTION
@@ -88,7 +88,7 @@ def _connector_name(command: str) -> str:
     return Path(command).name
 
 
-def _beside(command: str, name: str) -> str:
+def sibling_connector(command: str, name: str) -> str:
     """The sibling console script when the connection names a connector by path, else the name (found on PATH)."""
     return str(Path(command).with_name(name)) if os.sep in command else name
 
@@ -110,17 +110,21 @@ def document_flows(connections: ConnectionFile, only: str | None) -> list[Docume
         streams = tuple(s.name for s in connection.streams if s.name in _EXACT_DOCUMENTS)
         if not streams:
             continue  # e.g. financial mutations: no documents to pair
-        flows.append(DocumentFlow(connection, _rules_of(connection), streams))
+        flows.append(DocumentFlow(connection, destination_rules(connection, EAccountingRules), streams))
     return flows
 
 
-def _rules_of(connection: Connection) -> EAccountingRules:
-    """The rules the destination runs with: the connection file's ``mapping`` replaces the config file's."""
+Rules = TypeVar("Rules", bound=BaseModel)
+
+
+def destination_rules(connection: Connection, model: type[Rules]) -> Rules:
+    """The rules the destination runs with (the connection file's ``mapping`` replaces the config file's), checked
+    the way the destination checks them; a problem names the connection and the setting."""
     mapping = connection.destination.mapping
     if mapping is None:
         mapping = read_config(connection.destination.config).get("mapping") or {}
     try:
-        return EAccountingRules.model_validate(mapping)
+        return model.model_validate(mapping)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors(include_url=False)
@@ -234,7 +238,7 @@ class DocumentReconciliation:
         connection = self.flow.connection
         exact = _Source(connection.source.connector, ConnectorConfigFile(connection.source.config), self._exact_reads())
         eaccounting = _Source(
-            _beside(connection.destination.connector, EACCOUNTING_SOURCE),
+            sibling_connector(connection.destination.connector, EACCOUNTING_SOURCE),
             ConnectorConfigFile(connection.destination.config),  # the destination's own token chain and file
             self._eaccounting_reads(),
         )
@@ -341,7 +345,7 @@ class DocumentReconciliation:
         first = self.seen.get(key)
         if first is not None:
             note = f"a second eAccounting document ({target_id}) carries this reference; the first is {first}"
-            self.report.document([Finding(name, shown, Status.DIFFERS, "reference", target_id, first, note)])
+            self.report.document([Finding(name, shown, Status.DIFFERS, "reference", target_id, None, note)])
             return
         self.seen[key] = target_id
         found = self.exact.take(key)

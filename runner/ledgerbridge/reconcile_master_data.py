@@ -14,7 +14,6 @@ one division to read, its token chain written back to that file). The Exact side
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from ledgerbridge_mappings import ExactRules
 from ledgerbridge_mappings.amounts import round_half_up
@@ -36,8 +34,9 @@ from ledgerbridge_mappings.stock import stock_quantity
 from ledgerbridge_writer.disk_map import DiskMap
 
 from .config_files import ConnectorConfigFile, read_config
-from .connection_file import Connection, ConnectionFile, ConnectionFileError
+from .connection_file import Connection, ConnectionFile
 from .home import DataHome
+from .reconcile import destination_rules, sibling_connector
 from .reconcile_report import Finding, Report, Status
 from .source_read import SourceRead, StreamRead, discovered_catalog
 
@@ -67,21 +66,9 @@ def master_data_flows(connections: ConnectionFile, only: str | None) -> list[Mas
         streams = {s.name for s in connection.streams}
         if not streams & {"customers", "articles"}:
             continue
-        flows.append(MasterDataFlow(connection, _rules_of(connection), "customers" in streams, "articles" in streams))
+        rules = destination_rules(connection, ExactRules)
+        flows.append(MasterDataFlow(connection, rules, "customers" in streams, "articles" in streams))
     return flows
-
-
-def _rules_of(connection: Connection) -> ExactRules:
-    mapping = connection.destination.mapping
-    if mapping is None:
-        mapping = read_config(connection.destination.config).get("mapping") or {}
-    try:
-        return ExactRules.model_validate(mapping)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors(include_url=False)
-        )
-        raise ConnectionFileError(f"connections ({connection.name}).destination.mapping: {problems}") from None
 
 
 class ExactDestinationAsSource(ConnectorConfigFile):
@@ -119,11 +106,7 @@ class MasterDataReconciliation:
 
     def run(self) -> None:
         connection = self.flow.connection
-        exact_source = (
-            str(Path(connection.destination.connector).with_name(EXACT_SOURCE))
-            if os.sep in connection.destination.connector
-            else EXACT_SOURCE
-        )
+        exact_source = sibling_connector(connection.destination.connector, EXACT_SOURCE)
         exact_config = ExactDestinationAsSource(connection.destination.config)
         eaccounting_config = ConnectorConfigFile(connection.source.config)
         try:

@@ -28,7 +28,9 @@ class StreamRead:
     columns: tuple[str, ...] = ()
 
 
-def full_refresh_catalog(discovered: Mapping[str, Any], streams: Sequence[StreamRead], connector: str) -> dict:
+def full_refresh_catalog(
+    discovered: Mapping[str, Any], streams: Sequence[StreamRead], connector: str
+) -> dict[str, Any]:
     by_name = {stream["name"]: stream for stream in discovered.get("streams", [])}
     configured = []
     for wanted in streams:
@@ -60,7 +62,12 @@ class SourceRead:
     """
 
     def __init__(
-        self, connector: str, config_file: ConnectorConfigFile, catalog: dict, scratch: Path, stderr_path: Path
+        self,
+        connector: str,
+        config_file: ConnectorConfigFile,
+        catalog: dict[str, Any],
+        scratch: Path,
+        stderr_path: Path,
     ) -> None:
         self.connector = connector
         self.config_file = config_file
@@ -117,6 +124,6 @@ class SourceRead:
 
 def discovered_catalog(
     connector: str, config_file: ConnectorConfigFile, streams: Sequence[StreamRead], scratch: Path, stderr_path: Path
-) -> dict:
+) -> dict[str, Any]:
     """``SOURCE discover``, configured for a full refresh of ``streams``."""
     return full_refresh_catalog(discover(connector, config_file, scratch, stderr_path), streams, connector)
