@@ -26,7 +26,7 @@ from ledgerbridge.config_files import write_config_atomically
 CONNECTION = "orders-to-eaccounting"
 
 
-def _follow(url: str) -> None:
+def follow_consent(url: str) -> None:
     requests.get(url, timeout=30).raise_for_status()  # the emulators consent at once; following is the browser
 
 
@@ -37,7 +37,7 @@ def person_session(emulator: EmulatorProcess, folder: Path, system: str) -> tupl
     app = {k: emulator.credentials[k] for k in ("client_id", "client_secret")}
     path = folder / f"{system}-person.json"
     write_config_atomically(path, {**hosts, "credentials": app})
-    config = authorize(system, path, port=0, open_browser=_follow, announce=lambda text: None)
+    config = authorize(system, path, port=0, open_browser=follow_consent, announce=lambda text: None)
     session = requests.Session()
     session.headers.update(
         {"Authorization": f"Bearer {config['credentials']['access_token']}", "Accept": "application/json"}
@@ -190,7 +190,7 @@ class Company:
             "eaccounting",
             secrets / "eaccounting-destination.json",
             port=0,
-            open_browser=_follow,
+            open_browser=follow_consent,
             announce=lambda text: None,
         )
         coding = next(c["Id"] for c in self._ea_list("articleaccountcodings") if c.get("VatRatePercent") in (0.25, 25))
