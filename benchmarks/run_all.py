@@ -33,6 +33,7 @@ BENCHMARKS = [
     ("orders_flow.py", [], 5, "orders → eAccounting vs per-order lookup; mapping speed; dry-run memory"),
     ("exact_writes.py", [], 6, "eAccounting → Exact vs per-record lookup-then-write"),
     ("scale.py", [], 9, "memory: 1M accounts read; 100k orders source → destination, written for real"),
+    ("reconcile.py", [], 14, "reconcile: calls per 1,000 documents per system; memory 10k → 100k orders"),
 ]
 
 
