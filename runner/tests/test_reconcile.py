@@ -184,3 +184,24 @@ def test_given_a_reconcile_when_it_reads_then_it_uses_bulk_reads_only_and_keeps_
     assert sorted(ea_reads) == [("GET", "/v2/customers"), ("GET", "/v2/orders"), ("GET", "/v2/vatcodes")]
     assert json.loads(destination.read_text()).keys() == rules_before, "the config file keeps its keys"
     assert Path(destination).stat().st_mode & 0o077 == 0
+
+
+def test_given_an_expired_access_token_when_reconciling_then_the_rotated_token_is_kept_in_the_config_file(
+    company: Company,
+) -> None:
+    destination = company.folder / "secrets" / "eaccounting-destination.json"
+    config = json.loads(destination.read_text())
+    config["credentials"]["token_expiry_date"] = "2000-01-01T00:00:00+00:00"
+    destination.write_text(json.dumps(config))
+    before = config["credentials"]["refresh_token"]
+    company.eaccounting.clear_requests_log()
+
+    first = company.reconcile()[0]
+    after = json.loads(destination.read_text())
+    second = company.reconcile()[0]
+
+    assert first.returncode == 0 and second.returncode == 0, "the chain still works after its rotation"
+    assert after["credentials"]["refresh_token"] != before
+    assert set(after) == set(config), "the file keeps its own keys; nothing of the run is laid into it"
+    assert [r for r in company.eaccounting.requests_log() if r["path"].endswith("/token")], "a refresh happened"
+    assert before not in first.stdout + first.stderr and after["credentials"]["refresh_token"] not in first.stdout
