@@ -201,21 +201,22 @@ def run_demo(console: Console, home: DataHome) -> int:
         second = run_connections(connections, demo_home, reporter, counter=counter)
         print_summary(console, second)
         written = {EXACT: _writes(exact), EACCOUNTING: _writes(eaccounting)}
+        incremental = not any(written.values()) and all(o.written == 0 for o in second.outcomes)
+        verdict = "nothing new was written" if incremental else "it wrote again: NOT incremental"
+        console.print(
+            f"Second run: {written[EXACT]} writes to Exact Online, {written[EACCOUNTING]} to eAccounting — {verdict}.",
+            highlight=False,
+        )
+        console.print(f"Activity log: {demo_home.activity_log}", highlight=False)
+        console.print(f"State:        {demo_home.state_db}", highlight=False)
+        console.print(f"Connections:  {connection_file} (config files with rotated tokens in {workspace / 'secrets'})")
 
+        # Month end: both systems read again and every document compared; the demo ends with that summary.
         console.rule("Reconcile: does every document agree on both sides?")
         reconciliation = Report(FileSink(demo_root / "reconcile.csv", "csv"))
         reconcile_flows(
             document_flows(connections, None), master_data_flows(connections, None), demo_home, reconciliation, None
         )
         reconciliation.print(console)
-    incremental = not any(written.values()) and all(o.written == 0 for o in second.outcomes)
-    verdict = "nothing new was written" if incremental else "it wrote again: NOT incremental"
-    console.print(
-        f"Second run: {written[EXACT]} writes to Exact Online, {written[EACCOUNTING]} to eAccounting — {verdict}.",
-        highlight=False,
-    )
-    console.print(f"Activity log: {demo_home.activity_log}", highlight=False)
-    console.print(f"State:        {demo_home.state_db}", highlight=False)
-    console.print(f"Connections:  {connection_file} (config files with rotated tokens in {workspace / 'secrets'})")
     console.print(f"Demo took {time.monotonic() - started:.1f} s.", highlight=False)
     return 0 if first.ok and second.ok and incremental else 1
