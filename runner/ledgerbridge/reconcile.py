@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -298,12 +298,11 @@ class DocumentReconciliation:
 
     def _eaccounting_reads(self) -> list[StreamRead]:
         collection = self.flow.collection
-        # Reference lists first (a page each), then the documents. Vouchers need the company's currency (they are
-        # booked in it); the other documents need their customers (the VAT rules decide on country and VAT number).
-        reads = [StreamRead("vat_codes", ("Id", "Code", "VatRate"))]
-        if collection == "vouchers":
-            reads.append(StreamRead("company_settings", ("CurrencyCode",)))
-        else:
+        # Reference lists first (a page each), then the documents. The company's currency is the currency of a
+        # voucher and of any document that names none (a document sent without its currency is booked in it); the
+        # customers tell the VAT rules the buyer's country and VAT number.
+        reads = [StreamRead("company_settings", ("CurrencyCode",)), StreamRead("vat_codes", ("Id", "Code", "VatRate"))]
+        if collection != "vouchers":
             reads.append(StreamRead("customers", ("Id", "InvoiceCountryCode", "VatNumber", "IsPrivatePerson")))
         reads.append(StreamRead(_EACCOUNTING_STREAM[collection]))
         return reads
@@ -372,6 +371,8 @@ class DocumentReconciliation:
         target = eaccounting_document_totals(
             collection, record, receivable_account=receivable, home_currency=self.company_currency
         )
+        if target.currency is None and self.company_currency:
+            target = replace(target, currency=self.company_currency)  # eAccounting books it in the company currency
         if collection == "vouchers" and source.currency != self.company_currency:
             note = (
                 f"a voucher is booked in the company currency {self.company_currency}, the Exact document is in "

@@ -181,7 +181,9 @@ def test_given_a_reconcile_when_it_reads_then_it_uses_bulk_reads_only_and_keeps_
         [("GET", "sales/ShippingMethods"), ("GET", "sync/SalesOrder/SalesOrderHeaders")]
     ), "one page of headers (1,000 a page) and the shipping methods the rules name by description"
     ea_reads = [(r["method"], r["path"]) for r in company.eaccounting.requests_log() if r["path"].startswith("/v2")]
-    assert sorted(ea_reads) == [("GET", "/v2/customers"), ("GET", "/v2/orders"), ("GET", "/v2/vatcodes")]
+    assert sorted(ea_reads) == [
+        ("GET", "/v2/companysettings"), ("GET", "/v2/customers"), ("GET", "/v2/orders"), ("GET", "/v2/vatcodes"),
+    ]  # fmt: skip
     assert json.loads(destination.read_text()).keys() == rules_before, "the config file keeps its keys"
     assert Path(destination).stat().st_mode & 0o077 == 0
 
