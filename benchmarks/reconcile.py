@@ -12,7 +12,7 @@ For each count (default 10,000 and 100,000 orders):
 Figures, each against a baseline measured in the same run:
 - calls per 1,000 documents per system for the documents themselves (target <= 1.01: one bulk page of 1,000 per
   call; the per-document alternative, one call per document, is the baseline), with the fixed calls (token grant,
-  the eAccounting VAT-code and customer lists) printed beside them;
+  the eAccounting company settings, VAT-code and customer lists) printed beside them;
 - peak RSS of the reconcile process tree (the largest of the runner and the source processes it starts, each read
   from /proc while it runs) at the large count against the small one (target <= 1.2).
 The report's own counts are printed too (how many documents differ on this branch, and in which fields).
