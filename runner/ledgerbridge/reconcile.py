@@ -42,7 +42,7 @@ from ledgerbridge_writer.disk_map import DiskMap
 from .config_files import ConnectorConfigFile, read_config
 from .connection_file import Connection, ConnectionFile, ConnectionFileError
 from .home import DataHome
-from .reconcile_explained import Buyer, VatCodeInfo, shipping_explained, zero_vat_explained
+from .reconcile_explained import Buyer, VatCodeInfo, shipping_explained, voucher_rate, zero_vat_explained
 from .reconcile_report import Finding, Report, Status
 from .source_read import SourceRead, StreamRead, discovered_catalog
 
@@ -373,14 +373,19 @@ class DocumentReconciliation:
         )
         if target.currency is None and self.company_currency:
             target = replace(target, currency=self.company_currency)  # eAccounting books it in the company currency
+        rate = 1.0
         if collection == "vouchers" and source.currency != self.company_currency:
-            note = (
-                f"a voucher is booked in the company currency {self.company_currency}, the Exact document is in "
-                f"{source.currency}; reconcile cannot tell the Exact division's currency, so AmountDC "
-                f"({entry.get('dc')}) cannot be compared"
-            )
-            return [Finding(name, shown, Status.NOT_COMPARABLE, "currency", target.currency, source.currency, note)]
-        explained = shipping_explained(self.rules, entry.get("ship") or [], target)
+            found = voucher_rate(self.rules, source, entry.get("dc"), self.company_currency)
+            if isinstance(found, str):
+                return [
+                    Finding(name, shown, Status.NOT_COMPARABLE, "currency", target.currency, source.currency, found)
+                ]
+            rate, how = found
+            source = source.in_currency(self.company_currency, rate)
+            converted = [f"converted at {how}: {rate:g} {self.company_currency} per {entry['c']}"]
+        else:
+            converted = []
+        explained = shipping_explained(self.rules, entry.get("ship") or [], target, rate)
         explained += zero_vat_explained(
             self.rules,
             source,
@@ -392,7 +397,7 @@ class DocumentReconciliation:
             codes=self.vat_codes,
         )
         differences = compare(source, target, explained)
-        because = "; ".join(str(e) for e in explained)
+        because = "; ".join(converted + [str(e) for e in explained])
         if not differences:
             return [Finding(name, shown, Status.OK, "", target.gross, source.gross, because)]
         return [

@@ -49,19 +49,20 @@ def shipping_cost(rules: EAccountingRules, method_keys: Iterable[str | None]) ->
 
 
 def shipping_explained(
-    rules: EAccountingRules, method_keys: Iterable[str | None], target: DocumentTotals
+    rules: EAccountingRules, method_keys: Iterable[str | None], target: DocumentTotals, rate: float = 1.0
 ) -> list[Explained]:
     """The shipping row's net, taxed like the rest of the document (the row gets the buyer's VAT like every row).
 
-    The rate is read off the eAccounting document, whose net includes the row: Exact's rounded VAT over a small net
-    says too little about the rate. A wrong rate on the other rows still shows, on their own (Exact) amounts.
+    The VAT rate is read off the eAccounting document, whose net includes the row: Exact's rounded VAT over a small
+    net says too little about the rate. A wrong rate on the other rows still shows, on their own (Exact) amounts.
     """
     found = shipping_cost(rules, method_keys)
     if found is None:
         return []
     rule, cost = found
-    rate = target.vat / target.net if target.net else 0.0
-    return [Explained(rule, net=money(cost), vat=money(cost * rate))]
+    cost = money(cost * rate)  # a voucher books the row in the company currency, at the document's rate
+    vat_rate = target.vat / target.net if target.net else 0.0
+    return [Explained(rule, net=cost, vat=money(cost * vat_rate))]
 
 
 def zero_vat_explained(
@@ -120,3 +121,23 @@ def _rate(codes: Mapping[str, VatCodeInfo], code: str) -> float | None:
         if info.code.strip().upper() == code.strip().upper():
             return info.rate
     return None
+
+
+def voucher_rate(
+    rules: EAccountingRules, source: DocumentTotals, amount_dc: object, company_currency: str
+) -> tuple[float, str] | str:
+    """The rate from a foreign Exact document to the company currency a voucher is booked in, the way the mapping
+    converts it (rules ``currency``: Exact's own ``AmountDC`` when ``exact_currency`` is the company currency, else
+    ``rates``), with where it came from; or why there is none (the mapping refuses such a document)."""
+    currency_rules = getattr(rules, "currency", None)  # the currency rules section arrives with the mapping fixes
+    exact_currency = getattr(currency_rules, "exact_currency", None)
+    rates: dict[str, float] = getattr(currency_rules, "rates", None) or {}
+    if exact_currency == company_currency and isinstance(amount_dc, int | float) and source.gross:
+        return round(float(amount_dc) / source.gross, 6), "Exact's rate (AmountDC)"
+    if source.currency in rates:
+        return rates[source.currency], f"currency.rates.{source.currency}"
+    return (
+        f"a voucher is booked in the company currency {company_currency}, the Exact document is in "
+        f"{source.currency}, and the rules give no rate (currency.exact_currency = {company_currency} to use "
+        f"Exact's AmountDC, or currency.rates.{source.currency})"
+    )

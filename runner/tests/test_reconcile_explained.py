@@ -3,10 +3,12 @@ and nothing else is: property-based over document totals, rates and shipping cos
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledgerbridge.reconcile_explained import Buyer, VatCodeInfo, shipping_explained, zero_vat_explained
+from ledgerbridge.reconcile_explained import Buyer, VatCodeInfo, shipping_explained, voucher_rate, zero_vat_explained
 from ledgerbridge_mappings import EAccountingRules
 from ledgerbridge_mappings.amounts import money
 from ledgerbridge_mappings.reconciliation import DocumentTotals, compare
@@ -124,3 +126,29 @@ def test_given_a_voucher_booked_on_the_reverse_charge_code_when_it_has_no_vat_th
 
     assert compare(source, target, on_rule) == []
     assert on_other == [] and compare(source, target, on_other) != []
+
+
+@settings(max_examples=300)
+@given(net=nets, rate=st.sampled_from(RATES), eur_rate=st.decimals("0.5", "20", places=4).map(float))
+def test_given_currency_rates_when_a_foreign_document_becomes_a_voucher_then_it_compares_at_that_rate(
+    net: float, rate: float, eur_rate: float
+) -> None:
+    # The rules' currency section (exact_currency, rates) as the mapping reads it; EAccountingRules gains it with
+    # the mapping's currency fixes, so a stand-in with the same two fields is used here.
+    configured = SimpleNamespace(currency=SimpleNamespace(exact_currency="EUR", rates={"EUR": eur_rate}))
+    source = document(net, rate, "EUR")
+    booked = source.in_currency("SEK", eur_rate)
+
+    found = voucher_rate(configured, source, source.gross, "SEK")  # type: ignore[arg-type]
+    unconfigured = voucher_rate(RULES, source, source.gross, "SEK")
+
+    assert found == (eur_rate, "currency.rates.EUR")
+    assert compare(source.in_currency("SEK", found[0]), booked) == []
+    assert isinstance(unconfigured, str) and "currency.rates.EUR" in unconfigured
+
+
+def test_given_exact_in_the_company_currency_when_a_document_becomes_a_voucher_then_amount_dc_gives_the_rate() -> None:
+    configured = SimpleNamespace(currency=SimpleNamespace(exact_currency="SEK", rates={}))
+    source = document(100.0, 0.25, "EUR")
+
+    assert voucher_rate(configured, source, 1431.25, "SEK") == (11.45, "Exact's rate (AmountDC)")  # type: ignore[arg-type]
