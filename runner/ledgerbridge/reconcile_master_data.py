@@ -3,7 +3,8 @@
 Each eAccounting record is looked for in Exact by the key destination-exact-online matches on: a customer by the
 rules' ``customers.match_key`` (e-mail, customer number = account code, or VAT number), an article by its number
 (= the item code). Found, its money and quantities are compared the way the destination would write them: the
-general sales price (``items.prices``: net or gross, excl. or incl. VAT, in ``items.prices.currency``) and the stock
+general sales price (``items.prices``: net or gross, excl. or incl. VAT, converted into the Exact price list's
+currency at ``items.prices.rates`` when it is not ``items.prices.currency``) and the stock
 quantity (``stock.calculation``) against Exact's current stock (in ``stock.warehouse``, else over all warehouses).
 A customer's name is compared only when the rules keep it up to date (``customers.update_existing``).
 
@@ -17,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ledgerbridge_mappings import ExactRules
-from ledgerbridge_mappings.amounts import round_half_up
 from ledgerbridge_mappings.exact_accounts import match_value
 from ledgerbridge_mappings.exact_items import filtered_out, vat_rate
 from ledgerbridge_mappings.lookups import code_key, email_key, vat_key
@@ -98,7 +99,7 @@ class MasterDataReconciliation:
         self.report = report
         self.rules = flow.rules
         self.accounts = DiskMap()  # match value → account name
-        self.items = DiskMap()  # item code → {"stock": bool, "price": float | None, "currency", "qty": float}
+        self.items = DiskMap()  # item code → {"stock": bool, "vat": code, "prices": {currency: price}, "qty": float}
         self.vat_rates: dict[str, float] = {}  # Exact VAT code → rate (fraction), when prices need converting
 
     def _log(self, role: str) -> Path:
@@ -157,7 +158,6 @@ class MasterDataReconciliation:
     def _take_exact(self, records: Iterator[tuple[str, dict[str, Any]]]) -> None:
         field_name, normalise = _EXACT_MATCH[self.rules.customers.match_key]
         warehouse = (self.rules.stock.warehouse or "").strip().casefold()
-        currency = self.rules.items.prices.currency.upper()
         for stream, record in records:
             if stream == "accounts":
                 key = normalise(record.get(field_name))
@@ -172,21 +172,22 @@ class MasterDataReconciliation:
                     self.items[code] = orjson.dumps(item).decode()
             elif stream == "sales_item_prices":
                 general = not any(record.get(k) for k in ("Account", "Project", "Employee"))
-                if general and not record.get("Quantity") and str(record.get("Currency") or "").upper() == currency:
-                    self._update(record.get("ItemCode"), price=record.get("Price"))
+                if general and not record.get("Quantity") and record.get("Price") is not None:
+                    currency = str(record.get("Currency") or "").strip().upper()
+                    self._update(record.get("ItemCode"), price=(currency, float(record["Price"])))
             elif stream == "stock_positions" and (
                 not warehouse or str(record.get("WarehouseCode") or "").strip().casefold() == warehouse
             ):
                 self._update(record.get("ItemCode"), add_qty=float(record.get("CurrentStock") or 0.0))
 
-    def _update(self, item_code: Any, *, price: Any = None, add_qty: float = 0.0) -> None:
+    def _update(self, item_code: Any, *, price: tuple[str, float] | None = None, add_qty: float = 0.0) -> None:
         code = code_key(item_code)
         raw = self.items.get(code) if code else None
         if raw is None:
             return
         item = orjson.loads(raw)
         if price is not None:
-            item["price"] = float(price)
+            item.setdefault("prices", {})[price[0]] = price[1]
         item["qty"] = item["qty"] + add_qty
         self.items[code] = orjson.dumps(item).decode()
 
@@ -242,29 +243,54 @@ class MasterDataReconciliation:
         self.report.document(findings or [Finding(name, shown, Status.OK)])
 
     def _price(self, shown: str, record: Mapping[str, Any], item: dict[str, Any]) -> list[Finding]:
+        """The general sales price as the destination writes it: the eAccounting price, converted between excl. and
+        incl. VAT with the item's VAT rate and into the Exact price list's currency, rounded once at the end."""
         prices = self.rules.items.prices
         field_name = "NetPrice" if prices.source_price is SourcePrice.NET_PRICE else "GrossPrice"
         raw = record.get(field_name)
         if not prices.enabled or not isinstance(raw, int | float):
             return []
-        expected = float(raw)
         name = self.flow.connection.name
+        rows: dict[str, float] = item.get("prices") or {}
+        source = (prices.currency or "").upper()
+        currency = self._price_list_currency(source, rows)
+        if currency is None:
+            note = f"no general sales price in Exact ({source or 'currency not set'})"
+            return [Finding(name, shown, Status.DIFFERS, "price", float(raw), None, note)]
+        actual = rows.get(currency)
+        rate = Decimal(1) if currency == source else _rate(prices, source)
+        if rate is None:
+            note = (
+                f"eAccounting prices are in {source}, Exact's price list in {currency}: set items.prices.rates.{source}"
+            )
+            return [Finding(name, shown, Status.NOT_COMPARABLE, "price", float(raw), actual, note)]
+        factor = Decimal(1)
         if self._prices_need_rates():
-            rate = self.vat_rates.get(str(item.get("vat") or "").strip())
-            if rate is None:
+            vat = self.vat_rates.get(str(item.get("vat") or "").strip())
+            if vat is None:
                 note = f"the Exact item has no sales VAT code to convert {field_name} with"
-                return [Finding(name, shown, Status.NOT_COMPARABLE, "price", expected, item.get("price"), note)]
-            factor = 1.0 + rate
-            expected = expected * factor if prices.exact_basis is PriceBasis.INCL_VAT else expected / factor
-        expected = round_half_up(expected, prices.decimals)
-        actual = item.get("price")
+                return [Finding(name, shown, Status.NOT_COMPARABLE, "price", float(raw), actual, note)]
+            with_vat = 1 + Decimal(repr(vat))
+            factor = with_vat if prices.exact_basis is PriceBasis.INCL_VAT else 1 / with_vat
+        step = Decimal(1).scaleb(-prices.decimals)
+        expected = float((Decimal(repr(float(raw))) * factor * rate).quantize(step, rounding=ROUND_HALF_UP))
         if actual is None:
-            note = f"no general {prices.currency} sales price in Exact"
+            note = f"no general {currency} sales price in Exact"
             return [Finding(name, shown, Status.DIFFERS, "price", expected, None, note)]
-        if abs(actual - expected) >= 0.5 * 10 ** (-prices.decimals):
-            note = f"{field_name} as items.prices says, in {prices.currency}"
+        if abs(actual - expected) >= float(step) / 2:
+            note = f"{field_name} in {source}" + (f" at {rate} {currency} per {source}" if currency != source else "")
             return [Finding(name, shown, Status.DIFFERS, "price", expected, actual, note)]
         return []
+
+    def _price_list_currency(self, source: str, rows: Mapping[str, float]) -> str | None:
+        """The Exact price list's currency: the rules' ``exact_currency`` when set, else the eAccounting price's own
+        currency when Exact has a price in it, else the one currency Exact's general prices are in."""
+        configured = getattr(self.rules.items.prices, "exact_currency", None)  # arrives with the price-currency rules
+        if configured:
+            return str(configured).upper()
+        if source in rows:
+            return source
+        return next(iter(rows)) if len(rows) == 1 else None
 
     def _stock(self, shown: str, record: Mapping[str, Any], item: dict[str, Any]) -> list[Finding]:
         if not self.rules.stock.enabled or not record.get("IsStock") or not item.get("stock"):
@@ -283,3 +309,11 @@ class MasterDataReconciliation:
 def reconcile_master_data(flows: list[MasterDataFlow], home: DataHome, report: Report) -> None:
     for flow in flows:
         MasterDataReconciliation(flow, home, report).run()
+
+
+def _rate(prices: object, source: str) -> Decimal | None:
+    """``items.prices.rates[source]`` (units of the Exact price list's currency per unit of eAccounting's), as the
+    decimal the user typed; ``None`` when the rules give none."""
+    rates = getattr(prices, "rates", None) or {}  # arrives with the price-currency rules
+    rate = rates.get(source)
+    return Decimal(repr(float(rate))) if rate is not None else None
