@@ -17,10 +17,20 @@ import yaml
 from emulator_kit.process import EmulatorProcess
 from ledgerbridge.authorize import authorize
 from ledgerbridge.config_files import write_config_atomically
+from ledgerbridge_mappings.rules.exact_items import SalesPriceRules
 
 from .reconcile_company import follow_consent, person_session
 
 CONNECTION = "eaccounting-to-exact"
+
+
+def price_rules() -> dict[str, Any]:
+    """eAccounting's prices are in SEK; the Exact division's price list is in EUR. Rules that know the two currencies
+    apart (``items.prices.rates``, arriving with the mapping's price-currency fix) convert at 1 SEK = 0.087 EUR, as
+    the demo does; before that fix a price is written under the SEK code, and compared so."""
+    if "rates" in SalesPriceRules.model_fields:
+        return {"currency": "SEK", "rates": {"SEK": 0.087}}
+    return {"currency": "SEK"}
 
 
 class Books:
@@ -57,7 +67,7 @@ class Books:
                         "config": "secrets/exact-destination.json",
                         "mapping": {
                             "customers": {"use_customer_number_as_code": False},
-                            "items": {"prices": {"currency": "SEK"}},
+                            "items": {"prices": price_rules()},
                         },
                     },
                     "streams": ["customers", "articles"],
