@@ -1,4 +1,4 @@
-"""The ``ledgerbridge`` command: sync, preview, check, authorize, log, reset, emulator, demo."""
+"""The ``ledgerbridge`` command: sync, preview, check, reconcile, authorize, log, reset, emulator, demo."""
 
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("check", help="check every connector's configuration (credentials, settings)")
     command.add_argument("connection_file", type=Path)
+
+    command = commands.add_parser("reconcile", help="compare every document on both sides; exit 1 on any difference")
+    command.add_argument("connection_file", type=Path)
+    command.add_argument("--connection", metavar="NAME", help="only this connection")
+    command.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY-MM-DD)")
+    command.add_argument("--format", choices=["table", "csv", "json"], help="file format for --output")
+    command.add_argument("--output", type=Path, metavar="PATH", help="write a row per document to this file")
 
     command = commands.add_parser("authorize", help="get the first OAuth tokens (authorisation-code flow)")
     command.add_argument("system", choices=sorted(SYSTEMS))
@@ -126,6 +133,10 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
         return EXIT_OK if result.ok else EXIT_FAILED
     if command == "check":
         return _check(arguments.connection_file, home, console)
+    if command == "reconcile":
+        from .reconcile_command import run_reconcile
+
+        return run_reconcile(arguments, home, console)
     if command == "log":
         return _log(arguments, home, console)
     if command == "reset":

@@ -5,6 +5,7 @@ destinations' own token chains (the emulators approve the consent page by themse
 follows the redirect), ``sync`` with its state and activity log — with the API calls counted from the emulators'
 request logs. Between the orders flow and the flows back, a warehouse ships three orders in eAccounting, so the
 shipments flow has goods deliveries to post in Exact. The second run must write nothing: every stream is incremental.
+It ends with ``reconcile`` over the same file: both systems read again, every document compared, one summary line.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from .config_files import write_config_atomically
 from .connection_file import load_connection_file
 from .home import DataHome
 from .progress import reporter_for
+from .reconcile import document_flows
+from .reconcile_command import reconcile_flows
+from .reconcile_master_data import master_data_flows
+from .reconcile_report import FileSink, Report
 from .runs import RunResult, run_connections
 from .summary import print_summary
 
@@ -196,14 +201,22 @@ def run_demo(console: Console, home: DataHome) -> int:
         second = run_connections(connections, demo_home, reporter, counter=counter)
         print_summary(console, second)
         written = {EXACT: _writes(exact), EACCOUNTING: _writes(eaccounting)}
-    incremental = not any(written.values()) and all(o.written == 0 for o in second.outcomes)
-    verdict = "nothing new was written" if incremental else "it wrote again: NOT incremental"
-    console.print(
-        f"Second run: {written[EXACT]} writes to Exact Online, {written[EACCOUNTING]} to eAccounting — {verdict}.",
-        highlight=False,
-    )
-    console.print(f"Activity log: {demo_home.activity_log}", highlight=False)
-    console.print(f"State:        {demo_home.state_db}", highlight=False)
-    console.print(f"Connections:  {connection_file} (config files with rotated tokens in {workspace / 'secrets'})")
+        incremental = not any(written.values()) and all(o.written == 0 for o in second.outcomes)
+        verdict = "nothing new was written" if incremental else "it wrote again: NOT incremental"
+        console.print(
+            f"Second run: {written[EXACT]} writes to Exact Online, {written[EACCOUNTING]} to eAccounting — {verdict}.",
+            highlight=False,
+        )
+        console.print(f"Activity log: {demo_home.activity_log}", highlight=False)
+        console.print(f"State:        {demo_home.state_db}", highlight=False)
+        console.print(f"Connections:  {connection_file} (config files with rotated tokens in {workspace / 'secrets'})")
+
+        # Month end: both systems read again and every document compared; the demo ends with that summary.
+        console.rule("Reconcile: does every document agree on both sides?")
+        reconciliation = Report(FileSink(demo_root / "reconcile.csv", "csv"))
+        reconcile_flows(
+            document_flows(connections, None), master_data_flows(connections, None), demo_home, reconciliation, None
+        )
+        reconciliation.print(console)
     console.print(f"Demo took {time.monotonic() - started:.1f} s.", highlight=False)
     return 0 if first.ok and second.ok and incremental else 1

@@ -55,6 +55,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         lines="SalesInvoiceLines",
         lines_resource="salesinvoice/SalesInvoiceLines",
     ),
+    # Headers only, a thousand to a page, for readers that need a document's totals but not its lines
+    # (`ledgerbridge reconcile`): the sync resource for orders, the bulk one for invoices (whose sync resource
+    # interleaves line rows).
+    Endpoint("sales_order_headers", "sync/SalesOrder/SalesOrderHeaders", "OrderID", TIMESTAMP),
+    Endpoint("sales_invoice_headers", "bulk/SalesInvoice/SalesInvoices", "InvoiceID", MODIFIED),
     Endpoint(
         "goods_deliveries",
         "salesorder/GoodsDeliveries",
