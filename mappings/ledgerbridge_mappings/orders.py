@@ -13,7 +13,7 @@ from typing import Any
 
 from .amounts import money, round_half_up, split_total
 from .cost_centres import CostCentreResolver
-from .countries import normalise_country
+from .countries import is_eu, normalise_country
 from .currency import Conversion, CurrencyResolver, convert_all
 from .customers import CustomerChoice, CustomerPlanner
 from .discounts import combine
@@ -151,9 +151,9 @@ class SalesDocumentPlanner:
             plan.warnings.append(f"ShippingMethod: {shipping.unmatched}")
         is_voucher = target is OrderTarget.VOUCHER
         price_decimals = 4 if is_voucher or self._is_foreign(document, customer) else 2
-        rows = self._rows(document, party, plan, price_decimals)
-        explained = self._add_shipping_row(rows, shipping, party)
-        explained.extend(_vat_rule_differences(rows))
+        rows = self._rows(document, party, customer, plan, price_decimals)
+        explained = self._add_shipping_row(rows, shipping, party, customer)
+        explained.extend(_vat_differences(rows, self.rules.vat.accept_rate_differences))
         if is_voucher:
             conversion = self.currency.to_company(document, required=True)
             body, planned = self._voucher_body(document, rows, reference, party, conversion)
@@ -271,7 +271,14 @@ class SalesDocumentPlanner:
             raise RecordRejected(field_name, f"{value!r} is not an ISO 3166 country")
         return country
 
-    def _rows(self, document: SalesDocument, party: VatParty, plan: RecordPlan, price_decimals: int) -> list[_Row]:
+    def _rows(
+        self,
+        document: SalesDocument,
+        party: VatParty,
+        customer: CustomerChoice | None,
+        plan: RecordPlan,
+        price_decimals: int,
+    ) -> list[_Row]:
         rows: list[_Row] = []
         shipping_article = self._article_or_none(self.rules.shipping.shipping_article_number)
         for line in document.lines:
@@ -309,7 +316,7 @@ class SalesDocumentPlanner:
                         quantity, line.unit_price, line.discount, line.amount_fc, price_decimals, f"{prefix}.AmountFC"
                     ),
                     vat=vat,
-                    vat_rate=vat.code.rate / 100.0,
+                    vat_rate=self._booked_rate(article, vat.code.rate, customer),
                     exact_vat=line.vat_amount_fc,
                     cost_centres=self.cost_centres.fields(line.cost_center, line.cost_unit, prefix),
                     line=line,
@@ -317,6 +324,18 @@ class SalesDocumentPlanner:
             )
         self._carry_header_remainder(document, rows, price_decimals)
         return rows
+
+    def _booked_rate(self, article: ArticleRef | None, code_rate: float, customer: CustomerChoice | None) -> float:
+        """The VAT rate (fraction) eAccounting will book on a row. Vouchers carry our VAT code; documents do not:
+        eAccounting takes the rate from the article's coding and the customer (none for a foreign business or a
+        customer outside the EU), so that is what the totals check must expect."""
+        if self.rules.documents.target is OrderTarget.VOUCHER or customer is None:
+            return code_rate / 100.0
+        home, country = self.rules.vat.home_country, customer.country
+        if country and home and country != home and (not is_eu(country) or not customer.is_private_person):
+            return 0.0
+        rate = article.vat_rate_percent if article is not None and article.vat_rate_percent is not None else code_rate
+        return rate / 100.0
 
     def _article_or_none(self, number: str | None) -> ArticleRef | None:
         return self.lookups.articles.get(number) if number else None
@@ -427,7 +446,9 @@ class SalesDocumentPlanner:
                 )
             )
 
-    def _add_shipping_row(self, rows: list[_Row], shipping: ShippingDecision, party: VatParty) -> list[Explained]:
+    def _add_shipping_row(
+        self, rows: list[_Row], shipping: ShippingDecision, party: VatParty, customer: CustomerChoice | None
+    ) -> list[Explained]:
         """A mapped shipping cost becomes a row on the shipping article: a difference to Exact made on purpose."""
         if not shipping.shipping_cost:
             return []
@@ -442,9 +463,8 @@ class SalesDocumentPlanner:
         if self.rules.documents.target is OrderTarget.VOUCHER:
             vat = self.vat.resolve(None, party, "ShippingMethod")
             rate = vat.code.rate / 100.0
-        else:  # eAccounting takes the row's VAT from the article
-            domestic = party.country in (None, self.rules.vat.home_country)
-            rate = (article.vat_rate_percent or 0.0) / 100.0 if domestic else 0.0
+        else:
+            rate = self._booked_rate(article, 0.0, customer)
         cost = money(shipping.shipping_cost)
         rows.append(
             _Row(
@@ -633,16 +653,32 @@ def _planned_totals(document: SalesDocument, rows: list[_Row]) -> DocumentTotals
     return DocumentTotals(document.totals.currency, net, vat, len(rows))
 
 
-def _vat_rule_differences(rows: list[_Row]) -> list[Explained]:
-    """Where the VAT rules book another rate than Exact charged (reverse charge, export, a mapped code)."""
+ZERO_RATE_RULES = {
+    VatScenario.EU_REVERSE_CHARGE: "vat.eu_reverse_charge_code",
+    VatScenario.EXPORT: "vat.export_code",
+}
+
+
+def _vat_differences(rows: list[_Row], accept_rate_differences: bool) -> list[Explained]:
+    """Where the VAT booked differs from Exact's on purpose: a 0 % rule for EU reverse charge or export, or, when
+    the user accepts it for companies in two VAT jurisdictions, eAccounting's own rate. Other differences stay
+    unexplained, so the totals check refuses the document."""
     deltas: dict[str, float] = defaultdict(float)
     for row in rows:
         if row.exact_vat is None or row.vat is None:
             continue
         delta = row.net * row.vat_rate - row.exact_vat
-        if abs(delta) > 0.005:
-            name = f"VAT rule {row.vat.scenario.value}: eAccounting code {row.vat.code.code} ({row.vat.code.rate:g} %)"
-            deltas[name] += delta
+        if abs(delta) <= 0.005:
+            continue
+        zero_rule = ZERO_RATE_RULES.get(row.vat.scenario)
+        if row.vat_rate == 0.0 and zero_rule is not None:
+            deltas[f"0 % VAT rule {row.vat.scenario.value} ({zero_rule} {row.vat.code.code})"] += delta
+        elif accept_rate_differences:
+            exact_rate = f"{row.line.vat_percentage * 100:g} %" if row.line and row.line.vat_percentage else "?"
+            deltas[
+                f"vat.accept_rate_differences: eAccounting books {row.vat_rate * 100:g} % where Exact charged "
+                f"{exact_rate}"
+            ] += delta
     return [Explained(name, vat=money(delta)) for name, delta in deltas.items() if money(delta)]
 
 

@@ -108,12 +108,16 @@ def order_line(
         "UnitPrice": unit_price,
         "Discount": 0.0,
         "VATCode": "2",
-        "VATPercentage": 0.21,
         "CostCenter": None,
         "CostUnit": None,
     }
     line.update(overrides)
+    # The VAT Exact charges with the codes the base rules map: "2" → MP1 (25 %), "1" → MP2 (12 %).
+    line.setdefault("VATPercentage", EXACT_VAT_RATES.get(str(line["VATCode"]), 0.25))
     return line
+
+
+EXACT_VAT_RATES = {"2": 0.25, "1": 0.12}
 
 
 def sales_order(

@@ -9,6 +9,7 @@ from .builders import (
     exact_contact,
     guid,
     lookups,
+    order_line,
     private_account,
     rules_dict,
     sales_order,
@@ -44,7 +45,8 @@ def test_given_a_company_with_a_main_contact_when_none_matches_then_a_company_cu
 
 def test_given_a_company_without_contact_when_planned_then_the_customer_has_no_contact_person():
     acme = exact_account("acme", "NL", MainContact=None)
-    _, plan = plan_for(sales_order(account=acme), accounts=[acme])
+    order = sales_order(account=acme, lines=[order_line(VATPercentage=0.0)])  # reverse charge in Exact too
+    _, plan = plan_for(order, accounts=[acme])
     body = created_customer(plan)
     assert body["IsPrivatePerson"] is False
     assert not any(key.startswith("ContactPerson") for key in body)

@@ -25,7 +25,7 @@ CUSTOMERS = {
     # kind: (account, the VAT Exact charged on its lines)
     "domestic": (exact_account("svea", "SE", SalesCurrency=None), 0.25),
     "eu_business": (exact_account("berlin", "DE", SalesCurrency=None), 0.0),
-    "eu_consumer": (private_account("klara", "DE", SalesCurrency=None), 0.19),
+    "eu_consumer": (private_account("klara", "DE", SalesCurrency=None), 0.25),
     "export": (exact_account("oslo", "NO", VATNumber=None, SalesCurrency=None), 0.0),
 }
 SHIPPING_COST = 49.0
@@ -41,6 +41,7 @@ class Case:
     company_currency: str
     rates: dict[str, float]
     shipping_mapped: bool
+    accept_rate_differences: bool
 
 
 def _rules(case: Case) -> EAccountingRules:
@@ -57,6 +58,7 @@ def _rules(case: Case) -> EAccountingRules:
                 ],
                 "eu_reverse_charge_code": "MP0EU",
                 "export_code": "MP0EX",
+                "accept_rate_differences": case.accept_rate_differences,
             },
             "payment_terms": {"map": [{"exact_code": "30", "eaccounting_terms": "30 dagar netto"}]},
             "shipping": {
@@ -107,6 +109,7 @@ def cases(draw: st.DrawFn) -> Case:
         company_currency=draw(st.sampled_from(["SEK", "EUR"])),
         rates=dict.fromkeys(draw(st.sets(st.sampled_from(["EUR", "USD", "SEK"])))),
         shipping_mapped=draw(st.booleans()),
+        accept_rate_differences=draw(st.booleans()),
     )
 
 

@@ -73,7 +73,7 @@ def test_given_a_eur_invoice_for_a_eur_customer_when_a_rate_is_configured_then_i
 def test_given_exact_books_in_the_company_currency_then_the_invoice_rate_is_exacts_own():
     known = ea_customers(("acme", "100", "billing@acme.example", None))
     known[0]["CurrencyCode"] = "EUR"
-    invoice = sales_invoice(account=ACME, Currency="EUR", AmountDC=1385.45)  # AmountFC 121.00 at 11.45
+    invoice = sales_invoice(account=ACME, Currency="EUR", AmountDC=1431.25)  # AmountFC 125.00 at 11.45
     plan = planner(
         customers=known, documents={"target": "invoice"}, currency={"exact_currency": "SEK"}
     ).plan_sales_invoice(invoice)
@@ -147,3 +147,22 @@ def test_given_lines_that_do_not_add_up_to_the_header_and_no_remainder_rule_then
     plan = planner(company_currency="EUR", discounts={"order_discount": "ignore"}).plan_sales_order(order)
     error = only_error(plan)
     assert error.message.startswith("net 100.00 ≠ Exact 90.00 (+10.00)")
+
+
+def test_given_eaccounting_would_book_another_vat_rate_than_exact_then_it_is_refused_unless_accepted():
+    order = sales_order(account=ACME, lines=[order_line(VATPercentage=0.21)])  # Exact charged 21 %, MP1 is 25 %
+    error = only_error(planner(company_currency="EUR").plan_sales_order(order))
+    assert (error.field, error.message) == ("AmountFC", "vat 25.00 ≠ Exact 21.00 (+4.00): VAT rate or VAT rule")
+    accepted = planner(company_currency="EUR", vat={**rules_dict()["vat"], "accept_rate_differences": True})
+    write = document_write(accepted.plan_sales_order(order))
+    assert "vat.accept_rate_differences: eAccounting books 25 % where Exact charged 21 % (VAT +4.00)" in write.reason
+
+
+def test_given_a_reverse_charge_sale_then_the_zero_rate_rule_explains_the_vat_exact_charged():
+    german = exact_account("berlin", "DE")
+    order = sales_order(account=german, lines=[order_line(VATPercentage=0.19)])
+    vat = {"mode": "by_country", "home_country": "SE", "eu_reverse_charge_code": "MP0EU"}
+    found = lookups(accounts=[german], customers=[], company_currency="EUR")
+    plan = SalesDocumentPlanner(EAccountingRules.model_validate(rules_dict(vat=vat)), found).plan_sales_order(order)
+    write = document_write(plan)
+    assert "0 % VAT rule eu_reverse_charge (vat.eu_reverse_charge_code MP0EU) (VAT -19.00)" in write.reason

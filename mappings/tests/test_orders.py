@@ -171,7 +171,7 @@ def test_given_voucher_target_when_a_sales_order_is_mapped_then_a_balanced_sales
 
 def test_given_voucher_target_with_revenue_per_country_then_the_vat_country_picks_the_account():
     acme_de = exact_account("acme", "DE")
-    order = sales_order(account=acme_de, lines=[order_line(VATCode="9")])
+    order = sales_order(account=acme_de, lines=[order_line(VATCode="9", VATPercentage=0.19)])
     plan = plan_order(
         order,
         accounts=[acme_de],
@@ -312,7 +312,7 @@ def test_given_a_header_amount_discount_not_on_the_lines_when_spread_then_each_r
         account=exact_account("acme", "SE"),
         AmountDiscount=30.0,
         AmountFCExclVat=270.0,
-        AmountFC=326.70,  # VAT on the discounted base
+        AmountFC=337.50,  # VAT on the discounted base
         lines=[order_line("BIKE-01", 2, 100.0), order_line("HELMET-02", 1, 100.0)],
     )
     rows = only_write(plan_order(order), "orders").body["Rows"]
@@ -323,7 +323,7 @@ def test_given_a_header_remainder_as_row_then_one_negative_row_per_vat_code_on_t
     order = sales_order(
         account=exact_account("acme", "SE"),
         AmountFCExclVat=225.0,
-        AmountFC=272.25,
+        AmountFC=275.40,
         lines=[order_line("BIKE-01", 1, 200.0, VATCode="2"), order_line("HELMET-02", 1, 50.0, VATCode="1")],
     )
     rows = only_write(
@@ -450,7 +450,7 @@ def test_given_amounts_with_many_decimals_then_prices_round_to_two_for_domestic_
     assert (row["UnitPrice"], row["Quantity"]) == (10.0, 1.2346)
     assert round(row["UnitPrice"] * row["Quantity"], 2) == order["SalesOrderLines"][0]["AmountFC"] == 12.35
     acme_de = exact_account("acme", "DE")
-    order = sales_order(account=acme_de, lines=[order_line(unit_price=10.00555, VATCode="9")])
+    order = sales_order(account=acme_de, lines=[order_line(unit_price=10.00555, VATCode="9", VATPercentage=0.0)])
     row = only_write(
         plan_order(order, accounts=[acme_de], vat={"home_country": "SE", "fallback_code": "MP1"}), "orders"
     ).body["Rows"][0]

@@ -21,6 +21,8 @@ def company_rules(article_coding_id: str | None = None, article_unit_id: str | N
             "per_country": [{"country": c, "eaccounting_code": "10"} for c in EU_COUNTRIES_SOLD_TO],
             "eu_reverse_charge_code": "39",
             "export_code": "36",
+            # The emulated Exact division is Dutch, the eAccounting company Swedish: their VAT rates differ.
+            "accept_rate_differences": True,
         },
         "payment_terms": {"default_terms": "30 dagar netto"},
         "customers": {"use_exact_code_as_customer_number": False},

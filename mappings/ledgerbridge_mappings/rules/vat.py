@@ -96,6 +96,14 @@ class VatRules(RuleModel):
         description="Used when nothing else applies; without it such a line fails naming its VAT code.",
         examples=["MP1"],
     )
+    accept_rate_differences: bool = Field(
+        default=False,
+        title="Accept other VAT rates than Exact's",
+        description="Off (default): a document whose VAT, as eAccounting will book it, differs from the VAT on the "
+        "Exact document is refused, except where a 0 % rule (EU reverse charge, export) explains it. On: book VAT "
+        "at eAccounting's rates and log each difference with both rates; only for companies whose two systems sit "
+        "in different VAT jurisdictions. Net amounts and currencies are always checked to the cent.",
+    )
 
     @field_validator("home_country")
     @classmethod
