@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
 import webbrowser
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,16 +18,17 @@ from rich.table import Table
 from .activity_log import ActivityLog, LogFilter
 from .authorize import DEFAULT_PORT, SYSTEMS, AuthorizationError, authorize
 from .config_files import ConfigFileError
-from .connection_file import ConnectionFileError, load_connection_file
+from .connection_file import Connection, ConnectionFile, ConnectionFileError, load_connection_file
 from .connector import ConnectorError, check
 from .home import DataHome
 from .pipe import config_files_of
 from .progress import reporter_for
+from .run_lock import RunLockBusy, run_lock
 from .runs import run_connections
 from .state_store import StateStore
 from .summary import print_summary
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EMULATORS = {"exact-online": "exact-online-emulator", "eaccounting": "eaccounting-emulator"}
 
 
@@ -45,9 +48,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--only", action="append", default=[], metavar="NAME", help="this connection (+ its dependencies)"
         )
+        _add_wait(command)
 
     command = commands.add_parser("check", help="check every connector's configuration (credentials, settings)")
     command.add_argument("connection_file", type=Path)
+    _add_wait(command)
 
     command = commands.add_parser("authorize", help="get the first OAuth tokens (authorisation-code flow)")
     command.add_argument("system", choices=sorted(SYSTEMS))
@@ -81,17 +86,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_wait(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=math.inf,
+        default=None,
+        metavar="SECONDS",
+        help="when another run holds the connection or a config file: wait for it (at most SECONDS); default exit 3",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     console = Console()
     if not console.is_terminal:
         console = Console(width=160)  # cron mail and CI logs: no wrapping of the summary table
-    errors = Console(stderr=True)
+    errors = Console(stderr=True, soft_wrap=True)  # an error line stays one line (grep, cron mail)
     try:
         code = _dispatch(arguments, console)
     except (ConnectionFileError, ConfigFileError, ConnectorError, AuthorizationError) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False)
         code = EXIT_USAGE
+    except RunLockBusy as error:
+        errors.print(f"[red]busy:[/red] {error}", highlight=False)
+        code = EXIT_BUSY
     except KeyboardInterrupt:
         errors.print("interrupted")
         code = 130
@@ -118,14 +138,15 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
     home = DataHome.resolve(arguments.home)
     if command in ("sync", "preview"):
         connections = load_connection_file(arguments.connection_file)
-        result = run_connections(
-            connections, home, reporter_for(console), dry_run=command == "preview", only=arguments.only
-        )
+        with _locked(home, connections.in_dependency_order(set(arguments.only) or None), arguments.wait):
+            result = run_connections(
+                connections, home, reporter_for(console), dry_run=command == "preview", only=arguments.only
+            )
         print_summary(console, result)
         console.print(f"Activity log: {home.activity_log}\nState: {home.state_db}", highlight=False)
         return EXIT_OK if result.ok else EXIT_FAILED
     if command == "check":
-        return _check(arguments.connection_file, home, console)
+        return _check(arguments.connection_file, home, console, arguments.wait)
     if command == "log":
         return _log(arguments, home, console)
     if command == "reset":
@@ -144,8 +165,19 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
     raise AssertionError(command)
 
 
-def _check(path: Path, home: DataHome, console: Console) -> int:
+def _locked(home: DataHome, connections: list[Connection], wait: float | None) -> AbstractContextManager[None]:
+    """The run lock over these connections and every config file they use (see run_lock.py)."""
+    files = [ref.config for c in connections for ref in (c.source, c.destination)]
+    return run_lock(home.locks, [c.name for c in connections], files, wait=wait)
+
+
+def _check(path: Path, home: DataHome, console: Console, wait: float | None = None) -> int:
     connections = load_connection_file(path)
+    with _locked(home, connections.in_dependency_order(), wait):
+        return _check_each(connections, home, console)
+
+
+def _check_each(connections: ConnectionFile, home: DataHome, console: Console) -> int:
     table = Table(title="check")
     for column in ("connection", "connector", "config", "status"):
         table.add_column(column)

@@ -46,6 +46,11 @@ class DataHome:
         return self.root / "logs"
 
     @property
+    def locks(self) -> Path:
+        """One lock file per connection (run_lock.py): held by the run that syncs it, freed by the kernel on exit."""
+        return self.root / "locks"
+
+    @property
     def scratch(self) -> Path:
         """Per-run catalog and config copies handed to the connectors; removed when the run ends."""
         return self.root / "run"

@@ -1,0 +1,72 @@
+"""The Exact → eAccounting orders connection on fresh emulators, as files a user would have, and the ``ledgerbridge``
+process that syncs it: for the tests that need real connectors, real tokens and a real second process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import company_rules, emulator_config, goods_coding_and_unit
+
+ORDER_REFERENCE = "Exact SO "
+
+
+def write_orders_connection(folder: Path, exact: EmulatorProcess, eaccounting: EmulatorProcess) -> Path:
+    """connections.yaml plus the two connector config files (mode 0600), each with its own token chain."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, config in (
+        ("exact-source.json", emulator_config(exact)),
+        ("eaccounting-destination.json", emulator_config(eaccounting)),
+    ):
+        path = folder / name
+        path.write_text(json.dumps(config))
+        path.chmod(0o600)
+    rules = {**company_rules(*goods_coding_and_unit(eaccounting.dump())), "documents": {"target": "order"}}
+    connection = {
+        "name": "orders",
+        "source": {"connector": "source-exact-online", "config": "exact-source.json"},
+        "destination": {"connector": "destination-eaccounting", "config": "eaccounting-destination.json",
+                        "mapping": rules},
+        "streams": [
+            {"name": "accounts", "sync_mode": "full_refresh"},
+            {"name": "contacts", "sync_mode": "full_refresh"},
+            {"name": "addresses", "sync_mode": "full_refresh"},
+            "sales_orders",
+        ],
+    }  # fmt: skip
+    path = folder / "connections.yaml"
+    path.write_text(yaml.safe_dump({"connections": [connection]}, sort_keys=False))
+    return path
+
+
+def ledgerbridge(home: Path, *arguments: str, env: dict[str, str] | None = None, **popen: Any) -> subprocess.Popen[str]:
+    """``ledgerbridge ARGUMENTS`` as its own process (the console script of this virtualenv)."""
+    command = [str(Path(sys.executable).parent / "ledgerbridge"), *arguments]
+    environment = {**os.environ, "LEDGERBRIDGE_HOME": str(home), **(env or {})}
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen
+    )
+
+
+def order_copies(eaccounting: EmulatorProcess) -> Counter[str]:
+    """How many eAccounting orders carry each Exact order's reference."""
+    references = (o.get("OurReference") or "" for o in eaccounting.dump()["orders"])
+    return Counter(r for r in references if r.startswith(ORDER_REFERENCE))
+
+
+def force_refresh(emulator: EmulatorProcess, config_file: Path) -> None:
+    """Ten minutes pass (Exact hands out one token per 570 s) and the stored access token is dropped: the next
+    connector run must spend the file's refresh token, which proves the chain is intact."""
+    emulator.advance_clock(600)
+    config = json.loads(config_file.read_text())
+    config["credentials"].pop("access_token", None)
+    config["credentials"].pop("token_expiry_date", None)
+    config_file.write_text(json.dumps(config))
