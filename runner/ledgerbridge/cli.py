@@ -26,6 +26,7 @@ from .progress import reporter_for
 from .run_lock import RunLockBusy, run_lock
 from .runs import run_connections
 from .state_store import StateStore
+from .stop_signals import STOP
 from .summary import print_summary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -138,12 +139,18 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
     home = DataHome.resolve(arguments.home)
     if command in ("sync", "preview"):
         connections = load_connection_file(arguments.connection_file)
-        with _locked(home, connections.in_dependency_order(set(arguments.only) or None), arguments.wait):
+        with (
+            _locked(home, connections.in_dependency_order(set(arguments.only) or None), arguments.wait),
+            STOP.handling(),
+        ):
             result = run_connections(
                 connections, home, reporter_for(console), dry_run=command == "preview", only=arguments.only
             )
         print_summary(console, result)
         console.print(f"Activity log: {home.activity_log}\nState: {home.state_db}", highlight=False)
+        if result.interrupted:
+            Console(stderr=True).print(f"interrupted by {STOP.name}: every state already committed is kept")
+            return STOP.exit_code
         return EXIT_OK if result.ok else EXIT_FAILED
     if command == "check":
         return _check(arguments.connection_file, home, console, arguments.wait)

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from .airbyte_messages import parse_line, rotated_config, trace_error
+from .child_processes import child_options
 from .config_files import ConnectorConfigFile
 
 
@@ -64,6 +65,7 @@ def run_command(
             stderr=stderr,
             check=False,
             timeout=600,
+            **child_options(),
         )
     messages = [m for m in (parse_line(line) for line in completed.stdout.splitlines()) if m]
     for message in messages:

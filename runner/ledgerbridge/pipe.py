@@ -20,6 +20,7 @@ from typing import IO, Any
 from .activity_log import ActivityLog, entry_from_destination, now_utc
 from .airbyte_messages import parse_line, rotated_config, structured_log, trace_error
 from .catalog import configured_catalog, incremental_streams
+from .child_processes import child_options
 from .config_files import ConnectorConfigFile
 from .connection_file import Connection
 from .connector import discover, executable, private_files
@@ -27,8 +28,14 @@ from .home import DataHome
 from .outcome import ConnectionOutcome, FailedRecord
 from .progress import Reporter
 from .state_store import StateStore
+from .stop_signals import STOP
 
 FORWARDED = frozenset({"RECORD", "STATE"})
+# On SIGINT/SIGTERM: the source is told to stop at once and the destination's input ends; the destination then has
+# this long to write what it holds and echo its states before it is terminated, and a little more before it is killed.
+SOURCE_KILL_AFTER = 2.0
+DESTINATION_TERMINATE_AFTER = 5.0
+DESTINATION_KILL_AFTER = 7.0
 
 
 @dataclass
@@ -71,6 +78,7 @@ class ConnectionRun:
         self._config_lock = threading.Lock()
         self._activity_lock = threading.Lock()
         self._logs_lock = threading.Lock()
+        self._stopping = threading.Event()
 
     def _stderr(self, role: str) -> Path:
         return self.context.home.logs / f"{self.context.run_id}-{self.connection.name}-{role}.log"
@@ -86,6 +94,9 @@ class ConnectionRun:
     def _run(self) -> None:
         connection, context = self.connection, self.context
         discovered = context.discovered(connection.source.connector, self.source_config, self._stderr("source"))
+        if STOP.requested:
+            self.outcome.errors.append(f"interrupted ({STOP.name}) before the connectors started")
+            return
         catalog = configured_catalog(connection, discovered)
         streams = [s["stream"]["name"] for s in catalog["streams"]]
         for stream in streams:
@@ -112,18 +123,26 @@ class ConnectionRun:
             ]  # fmt: skip
             with self._stderr("source").open("ab") as source_err, self._stderr("destination").open("ab") as dest_err:
                 destination = subprocess.Popen(
-                    destination_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=dest_err
+                    destination_command,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=dest_err,
+                    **child_options(),
                 )
-                source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=source_err)
+                source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=source_err, **child_options())
                 assert destination.stdin and destination.stdout and source.stdout
                 pump = threading.Thread(target=self._pump, args=(source, destination.stdin), daemon=True)
                 pump.start()
                 try:
-                    self._drain(destination.stdout)
+                    with STOP.listening(lambda: self._stop(source, destination)):
+                        self._drain(destination.stdout)
                 finally:
                     pump.join()
                     source_code = _finish(source)
                     destination_code = _finish(destination)
+        if self._stopping.is_set():
+            self.outcome.errors.append(f"interrupted ({STOP.name}): the connectors were stopped")
+            return
         if source_code != 0 and not any(e.startswith("source:") for e in self.outcome.errors):
             self.outcome.errors.append(f"source: {connection.source.connector} exited with {source_code}")
         if destination_code != 0 and not any(e.startswith("destination:") for e in self.outcome.errors):
@@ -131,12 +150,27 @@ class ConnectionRun:
                 f"destination: {connection.destination.connector} exited with {destination_code}"
             )
 
+    def _stop(self, source: subprocess.Popen[bytes], destination: subprocess.Popen[bytes]) -> None:
+        """Called from the signal handler: only signals and timers here, the threads finish the run themselves."""
+        self._stopping.set()
+        _signal(source, "terminate")
+        for delay, process, action in (
+            (SOURCE_KILL_AFTER, source, "kill"),
+            (DESTINATION_TERMINATE_AFTER, destination, "terminate"),
+            (DESTINATION_KILL_AFTER, destination, "kill"),
+        ):
+            timer = threading.Timer(delay, _signal, args=(process, action))
+            timer.daemon = True
+            timer.start()
+
     # ------------------------------------------------------------------------------------------ source side
 
     def _pump(self, source: subprocess.Popen[bytes], into: IO[bytes]) -> None:
         assert source.stdout is not None
         try:
             for line in source.stdout:
+                if self._stopping.is_set():
+                    break  # interrupted: what the destination already has is all it gets
                 message = parse_line(line)
                 if message is None:
                     continue
@@ -244,6 +278,12 @@ class ConnectionRun:
                     self.connection.name, stream, str(record), payload.get("field"), str(payload.get("reason"))
                 )
             )
+
+
+def _signal(process: subprocess.Popen[bytes], action: str) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate() if action == "terminate" else process.kill()
 
 
 def _finish(process: subprocess.Popen[bytes], grace: float = 30.0) -> int:
