@@ -17,7 +17,7 @@ from rich.table import Table
 
 from .activity_log import ActivityLog, LogFilter
 from .authorize import DEFAULT_PORT, SYSTEMS, AuthorizationError, authorize
-from .config_files import ConfigFileError
+from .config_files import ConfigFileError, tighten_mode
 from .connection_file import Connection, ConnectionFile, ConnectionFileError, load_connection_file
 from .connector import ConnectorError, check
 from .home import DataHome
@@ -100,6 +100,7 @@ def _add_wait(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # whatever the runner creates (state, logs, locks, rotated configs) is this user's alone
     arguments = _parser().parse_args(argv)
     console = Console()
     if not console.is_terminal:
@@ -149,7 +150,9 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
         print_summary(console, result)
         console.print(f"Activity log: {home.activity_log}\nState: {home.state_db}", highlight=False)
         if result.interrupted:
-            Console(stderr=True).print(f"interrupted by {STOP.name}: every state already committed is kept")
+            Console(stderr=True, soft_wrap=True).print(
+                f"interrupted by {STOP.name}: every state already committed is kept"
+            )
             return STOP.exit_code
         return EXIT_OK if result.ok else EXIT_FAILED
     if command == "check":
@@ -175,6 +178,13 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
 def _locked(home: DataHome, connections: list[Connection], wait: float | None) -> AbstractContextManager[None]:
     """The run lock over these connections and every config file they use (see run_lock.py)."""
     files = [ref.config for c in connections for ref in (c.source, c.destination)]
+    for path in dict.fromkeys(files):
+        old = tighten_mode(path)
+        if old is not None:
+            Console(stderr=True, soft_wrap=True).print(
+                f"note: {path} holds credentials and was readable by others (mode {old:04o}); it is now 0600",
+                highlight=False,
+            )
     return run_lock(home.locks, [c.name for c in connections], files, wait=wait)
 
 

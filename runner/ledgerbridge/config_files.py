@@ -39,6 +39,21 @@ def read_config(path: Path) -> dict[str, Any]:
     return loaded
 
 
+def tighten_mode(path: Path) -> int | None:
+    """A config file holding credentials that others can read becomes 0600; returns its old mode when it changed."""
+    mode = path.stat().st_mode & 0o777
+    if not mode & 0o077:
+        return None
+    try:
+        holds_credentials = bool(read_config(path).get("credentials"))
+    except ConfigFileError:
+        holds_credentials = True  # unreadable as a config: the run reports it; keep whatever it holds private anyway
+    if not holds_credentials:
+        return None
+    path.chmod(SECRET_MODE)
+    return mode
+
+
 def write_config_atomically(path: Path, config: Mapping[str, Any]) -> None:
     if path.suffix in (".yaml", ".yml"):
         text = yaml.safe_dump(dict(config), sort_keys=False, allow_unicode=True)

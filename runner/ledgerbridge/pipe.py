@@ -110,7 +110,8 @@ class ConnectionRun:
         }
         if states:
             inputs["state"] = states
-        with private_files(context.home.scratch, **inputs) as files:
+        with private_files(context.home.scratch, **inputs) as handed_over:
+            files = handed_over.paths
             source_command = [
                 executable(connection.source.connector), "read",
                 "--config", str(files["source_config"]), "--catalog", str(files["catalog"]),
@@ -127,9 +128,16 @@ class ConnectionRun:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=dest_err,
+                    pass_fds=handed_over.descriptors_for("destination_config", "catalog"),
                     **child_options(),
                 )
-                source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=source_err, **child_options())
+                source = subprocess.Popen(
+                    source_command,
+                    stdout=subprocess.PIPE,
+                    stderr=source_err,
+                    pass_fds=handed_over.descriptors_for("source_config", "catalog", "state"),
+                    **child_options(),
+                )
                 assert destination.stdin and destination.stdout and source.stdout
                 pump = threading.Thread(target=self._pump, args=(source, destination.stdin), daemon=True)
                 pump.start()

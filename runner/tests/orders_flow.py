@@ -111,3 +111,23 @@ def wait_until(condition: Callable[[], bool], timeout: float = 120.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("the condition did not come true in time")
         time.sleep(0.05)
+
+
+def secrets_of(exact: EmulatorProcess, eaccounting: EmulatorProcess, files: Path) -> set[str]:
+    """Client secrets and every token the config files hold now, plus the refresh tokens the emulators started with."""
+    found = {e.credentials[key] for e in (exact, eaccounting) for key in ("client_secret", "refresh_token")}
+    for path in files.glob("*.json"):
+        credentials = json.loads(path.read_text()).get("credentials", {})
+        found |= {credentials[k] for k in ("client_secret", "refresh_token", "access_token") if credentials.get(k)}
+    return found
+
+
+def files_holding(secrets: set[str], *folders: Path) -> list[str]:
+    """Every file under ``folders`` whose bytes contain one of ``secrets`` (with the secret's kind, never its value)."""
+    found = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                content = path.read_bytes()
+                found += [str(path) for secret in secrets if secret.encode() in content]
+    return sorted(set(found))
