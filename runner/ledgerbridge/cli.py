@@ -22,6 +22,7 @@ from .connection_file import Connection, ConnectionFile, ConnectionFileError, lo
 from .connector import ConnectorError, check
 from .home import DataHome
 from .pipe import config_files_of
+from .preflight import preflight
 from .progress import reporter_for
 from .run_lock import RunLockBusy, run_lock
 from .runs import run_connections
@@ -70,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--action", choices=["created", "updated", "skipped", "failed", "planned"])
     command.add_argument("--run")
     command.add_argument("--record", help="a source id or number")
-    command.add_argument("--since", help="e.g. 2h, 7d or 2026-11-01")
+    command.add_argument("--since", type=_since, help="e.g. 30m, 2h, 7d or 2026-11-01")
     command.add_argument("--limit", type=int, default=200, help="last N lines (0 = all)")
     command.add_argument("--json", action="store_true", help="JSON lines as stored")
 
@@ -140,8 +141,10 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
     home = DataHome.resolve(arguments.home)
     if command in ("sync", "preview"):
         connections = load_connection_file(arguments.connection_file)
+        selected = connections.in_dependency_order(set(arguments.only) or None)
+        preflight(arguments.connection_file, connections, selected, home)
         with (
-            _locked(home, connections.in_dependency_order(set(arguments.only) or None), arguments.wait),
+            _locked(home, selected, arguments.wait),
             STOP.handling(),
         ):
             result = run_connections(
@@ -190,6 +193,7 @@ def _locked(home: DataHome, connections: list[Connection], wait: float | None) -
 
 def _check(path: Path, home: DataHome, console: Console, wait: float | None = None) -> int:
     connections = load_connection_file(path)
+    preflight(path, connections, connections.in_dependency_order(), home)
     with _locked(home, connections.in_dependency_order(), wait):
         return _check_each(connections, home, console)
 
@@ -227,6 +231,16 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _since(text: str) -> datetime:
+    """``--since``: argparse reports a bad value as a usage error (exit 2), never a traceback."""
+    try:
+        return parse_since(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a duration (30m, 2h, 7d) nor a date (2026-11-01, 2026-11-01T08:00)"
+        ) from None
+
+
 def _log(arguments: argparse.Namespace, home: DataHome, console: Console) -> int:
     where = LogFilter(
         connection=arguments.connection,
@@ -234,7 +248,7 @@ def _log(arguments: argparse.Namespace, home: DataHome, console: Console) -> int
         action=arguments.action,
         run=arguments.run,
         record=arguments.record,
-        since=parse_since(arguments.since) if arguments.since else None,
+        since=arguments.since,
     )
     entries = list(ActivityLog(home.activity_log).entries(where))
     if arguments.limit:

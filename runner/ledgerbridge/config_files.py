@@ -29,6 +29,10 @@ def read_config(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError as error:
+        raise ConfigFileError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise ConfigFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     try:
         loaded = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:

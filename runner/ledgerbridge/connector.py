@@ -23,6 +23,7 @@ import orjson
 from .airbyte_messages import parse_line, rotated_config, trace_error
 from .child_processes import child_options
 from .config_files import ConnectorConfigFile
+from .connector_errors import error_text
 
 
 class ConnectorError(RuntimeError):
@@ -108,10 +109,37 @@ def run_command(
         if rotated is not None:
             config_file.absorb_rotated(rotated)
     if completed.returncode != 0 and not any(m["type"] in ("CONNECTION_STATUS", "CATALOG") for m in messages):
-        errors = [trace_error(m) for m in messages if trace_error(m) is not None]
-        reason = errors[0].get("message") if errors else f"exit code {completed.returncode} (see {stderr_path})"
+        errors = [e for e in (trace_error(m) for m in messages) if e is not None]
+        reason = (
+            error_text(errors[0], command, config_file.path)
+            if errors
+            else f"exit code {completed.returncode} (see {stderr_path})"
+        )
         raise ConnectorError(f"{command} {verb} failed: {reason}")
     return messages
+
+
+def spec(command: str, stderr_path: Path) -> dict[str, Any]:
+    """``COMMAND spec``: the connector's specification (its config schema under ``connectionSpecification``)."""
+    with stderr_path.open("ab") as stderr:
+        try:
+            completed = subprocess.run(
+                [executable(command), "spec"],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                check=False,
+                timeout=120,
+                **child_options(),
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise ConnectorError(f"{command} spec could not run: {error}") from None
+    for line in completed.stdout.splitlines():
+        message = parse_line(line)
+        if message and message["type"] == "SPEC":
+            return message["spec"]
+    raise ConnectorError(
+        f"{command} spec printed no specification (exit code {completed.returncode}, see {stderr_path})"
+    )
 
 
 def check(command: str, config_file: ConnectorConfigFile, scratch: Path, stderr_path: Path) -> tuple[bool, str]:

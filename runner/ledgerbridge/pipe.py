@@ -24,6 +24,7 @@ from .child_processes import child_options
 from .config_files import ConnectorConfigFile
 from .connection_file import Connection
 from .connector import discover, executable, private_files
+from .connector_errors import error_text
 from .home import DataHome
 from .outcome import ConnectionOutcome, FailedRecord
 from .progress import Reporter
@@ -235,8 +236,8 @@ class ConnectionRun:
     def _note_error(self, role: str, message: dict[str, Any]) -> None:
         error = trace_error(message)
         if error is not None:
-            text = error.get("message") or error.get("internal_message") or "unknown error"
-            self.outcome.errors.append(f"{role}: {text}")
+            ref = self.connection.source if role == "source" else self.connection.destination
+            self.outcome.errors.append(f"{role}: {error_text(error, ref.connector, ref.config)}")
 
     def _keep_log(self, role: str, message: dict[str, Any]) -> None:
         """Connectors log through the protocol (stdout); their lines go next to their stderr, with a time stamp."""
