@@ -32,6 +32,8 @@ from .state_store import StateStore
 from .stop_signals import STOP
 
 FORWARDED = frozenset({"RECORD", "STATE"})
+# How a ledgerbridge destination's closing error trace starts when records failed (its internal_message).
+FAILED_RECORDS = "failed_records"
 # On SIGINT/SIGTERM: the source is told to stop at once and the destination's input ends; the destination then has
 # this long to write what it holds and echo its states before it is terminated, and a little more before it is killed.
 SOURCE_KILL_AFTER = 2.0
@@ -80,6 +82,7 @@ class ConnectionRun:
         self._activity_lock = threading.Lock()
         self._logs_lock = threading.Lock()
         self._stopping = threading.Event()
+        self._failed_records_trace: dict[str, Any] | None = None
 
     def _stderr(self, role: str) -> Path:
         return self.context.home.logs / f"{self.context.run_id}-{self.connection.name}-{role}.log"
@@ -154,6 +157,10 @@ class ConnectionRun:
             return
         if source_code != 0 and not any(e.startswith("source:") for e in self.outcome.errors):
             self.outcome.errors.append(f"source: {connection.source.connector} exited with {source_code}")
+        if self._failed_records_trace is not None and not self.outcome.failures:
+            self.outcome.errors.append(f"destination: {self._failed_records_trace.get('message')}")
+        elif self._failed_records_trace is not None:
+            return  # the destination's non-zero exit says "records failed", which the failures already list
         if destination_code != 0 and not any(e.startswith("destination:") for e in self.outcome.errors):
             self.outcome.errors.append(
                 f"destination: {connection.destination.connector} exited with {destination_code}"
@@ -235,6 +242,11 @@ class ConnectionRun:
 
     def _note_error(self, role: str, message: dict[str, Any]) -> None:
         error = trace_error(message)
+        if error is not None and str(error.get("internal_message") or "").startswith(FAILED_RECORDS):
+            # The destination's closing "N records failed": each failed record came as an activity line already,
+            # and failed records do not hold back the connections that depend on this one.
+            self._failed_records_trace = error
+            return
         if error is not None:
             ref = self.connection.source if role == "source" else self.connection.destination
             self.outcome.errors.append(f"{role}: {error_text(error, ref.connector, ref.config)}")
