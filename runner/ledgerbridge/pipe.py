@@ -291,6 +291,8 @@ class ConnectionRun:
         with self._activity_lock:
             self.context.activity.append([entry])
         self.outcome.tally(stream).count(action)
+        for write in _writes_of(payload):
+            self.outcome.count_write(str(write.get("target") or stream), str(write.get("action") or ""))
         self.context.reporter.record_handled(stream, action)
         if action == "failed":
             record = payload.get("source_number") or payload.get("source_id") or "?"
@@ -299,6 +301,16 @@ class ConnectionRun:
                     self.connection.name, stream, str(record), payload.get("field"), str(payload.get("reason"))
                 )
             )
+
+
+def _writes_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every write of one activity line: its ``writes`` list, or the single target and action it names."""
+    writes = payload.get("writes")
+    if isinstance(writes, list):
+        return [w for w in writes if isinstance(w, dict)]
+    if payload.get("action") in ("created", "updated", "planned"):
+        return [{"target": payload.get("target"), "action": payload.get("action")}]
+    return []
 
 
 def _signal(process: subprocess.Popen[bytes], action: str) -> None:

@@ -59,6 +59,13 @@ def main() -> None:
                 activity.update(action="failed", field="Code", reason="Code is longer than 18 characters")
             elif dry_run:
                 activity.update(action="planned", target="widgets", reason="new", dry_run=True)
+            elif n in config.get("updates", []):
+                # a known widget of a new customer: the record's line says "created" (its first write's action)
+                writes = [
+                    {"target": "customers", "action": "created", "target_id": f"c-{n}"},
+                    {"target": "widgets", "action": "updated", "target_id": f"w-{n}"},
+                ]
+                activity.update(action="created", target="customers", target_id=f"c-{n}", writes=writes)
             else:
                 activity.update(action="created", target="widgets", target_id=f"w-{n}", reason="new")
             log(activity)
