@@ -27,6 +27,7 @@ from .connector import discover, executable, private_files
 from .connector_errors import error_text
 from .home import DataHome
 from .outcome import ConnectionOutcome, FailedRecord
+from .planned_writes import describe
 from .progress import Reporter
 from .state_store import StateStore
 from .stop_signals import STOP
@@ -273,6 +274,9 @@ class ConnectionRun:
                 self.outcome.api_calls[system] = self.outcome.api_calls.get(system, 0) + calls
         elif event == "activity":
             self._activity(payload)
+        elif event == "preview":
+            if self.context.dry_run:  # on the terminal only: never into the activity log or the log files
+                self.context.reporter.write_planned(describe(self.connection.name, payload))
         else:
             return False
         return True

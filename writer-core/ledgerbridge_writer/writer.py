@@ -176,7 +176,9 @@ class Writer:
             return WriteResult(collection, Outcome.SKIPPED, self._created[write.key], "created earlier in this sync")
         body = resolve_links(write.body, write.links, self._created, placeholder=self.dry_run)
         if self.dry_run:
-            return WriteResult(collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body))
+            return WriteResult(
+                collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body), body=body
+            )
         target_id, reason = self._deliver(write, body, outcome)
         target_id = target_id or write.target_id
         if write.key and target_id:
@@ -228,6 +230,8 @@ class Writer:
                 field = f"{entry.error_field}: " if named else ""
                 self._first_failures.append(f"{ref.stream} {ref.number or ref.id}: {field}{error}")
         self.counters.count_record(item.stream, entry.action)
+        if self.dry_run:
+            yield from _previews(entry)
         yield activity_message(entry)
 
     # ------------------------------------------------------------------------------------------------ batches
@@ -295,6 +299,17 @@ class Writer:
             "states_withheld": self.gate.withheld,
         }
         yield json_log(summary)
+
+
+def _previews(entry: ActivityEntry) -> Iterator[AirbyteMessage]:
+    """Dry run: the body each planned write would send (amounts, VAT codes, currency, customer), so a user can check
+    the values before the first real sync. A separate ``preview`` line at DEBUG level: the runner shows it on the
+    terminal and never stores it; the activity line keeps ids and field names only."""
+    for write in entry.writes:
+        if write.body is not None:
+            verb = "update" if write.reason.startswith("would update") else "create"
+            payload = {"event": "preview", **_ref_json(entry.source_ref), "target": write.collection, "action": verb}
+            yield json_log({**payload, "target_id": write.target_id, "body": write.body}, Level.DEBUG)
 
 
 def _ref_json(ref: Any) -> dict[str, Any]:

@@ -265,3 +265,28 @@ def test_given_every_record_written_when_the_sync_ends_then_no_error_is_raised()
 
     assert trace_errors(out) == []
     assert states(out) == [1]
+
+
+def _previews(out: list[AirbyteMessage]) -> list[dict]:
+    lines = [json.loads(m.log.message) for m in out if m.type == Type.LOG and m.log.message.startswith("{")]
+    return [line for line in lines if line["event"] == "preview"]
+
+
+def test_given_a_dry_run_when_records_are_planned_then_each_write_shows_the_values_it_would_send_at_debug_level():
+    out = run(FakeTarget(), [record("customers", id="c1", email="a@example.com", name="Berg")], dry_run=True)
+
+    previews = _previews(out)
+    assert [(p["target"], p["action"], p["source_id"]) for p in previews] == [
+        ("accounts", "create", "c1"),
+        ("contacts", "create", "c1"),
+    ]
+    assert previews[0]["body"] == {"Name": "Berg", "Email": "a@example.com"}
+    levels = {m.log.level for m in out if m.type == Type.LOG and '"preview"' in m.log.message}
+    assert levels == {Level.DEBUG}
+    assert all("body" not in line and "Berg" not in json.dumps(line) for line in activity(out))
+
+
+def test_given_a_real_run_when_records_are_written_then_no_values_are_logged():
+    out = run(FakeTarget(), [record("customers", id="c1", email="a@example.com", name="Berg")])
+
+    assert _previews(out) == []
