@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from emulator_kit.process import EmulatorProcess
-
-from .orders_flow import ledgerbridge, write_orders_connection
+from ledgerbridge_testkit.runner_process import ledgerbridge, write_orders_connection
 
 
 def test_given_new_orders_when_previewed_then_each_planned_write_shows_its_values_on_the_terminal_only(tmp_path: Path):

@@ -18,8 +18,7 @@ from emulator_kit.process import EmulatorProcess
 from ledgerbridge.cli import main
 from ledgerbridge.home import DataHome
 from ledgerbridge.run_lock import RunLockBusy, run_lock
-
-from .orders_flow import force_refresh, ledgerbridge, order_copies, write_orders_connection
+from ledgerbridge_testkit.runner_process import force_refresh, ledgerbridge, order_copies, write_orders_connection
 
 
 def test_given_a_run_holding_the_connection_when_a_second_sync_starts_then_it_exits_3_naming_the_holder(

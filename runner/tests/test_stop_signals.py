@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from emulator_kit.process import EmulatorProcess
-
-from .orders_flow import (
+from ledgerbridge_testkit.runner_process import (
     alive,
     children_of,
     files_holding,

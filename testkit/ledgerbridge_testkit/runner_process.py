@@ -1,5 +1,6 @@
-"""The Exact → eAccounting orders connection on fresh emulators, as files a user would have, and the ``ledgerbridge``
-process that syncs it: for the tests that need real connectors, real tokens and a real second process."""
+"""The ``ledgerbridge`` runner as a user runs it, for suites that test it from the outside (runner tests, chaos): the
+Exact → eAccounting orders connection on fresh emulators as files a user would have, the runner as its own process,
+and what to look at afterwards (orders landed per reference, connector processes left, files holding a secret)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from .eaccounting_company import company_rules, goods_coding_and_unit
+from .emulator_config import emulator_config
 
-from emulator_kit.process import EmulatorProcess
-from ledgerbridge_testkit import company_rules, emulator_config, goods_coding_and_unit
+if TYPE_CHECKING:
+    from emulator_kit.process import EmulatorProcess
 
 ORDER_REFERENCE = "Exact SO "
 
@@ -45,7 +47,7 @@ def write_orders_connection(folder: Path, exact: EmulatorProcess, eaccounting: E
         ],
     }  # fmt: skip
     path = folder / "connections.yaml"
-    path.write_text(yaml.safe_dump({"connections": [connection]}, sort_keys=False))
+    path.write_text(json.dumps({"connections": [connection]}, indent=2))  # JSON is YAML
     return path
 
 
