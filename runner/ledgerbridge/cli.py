@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         errors.print("interrupted")
         code = 130
+    except OSError as error:  # a data directory or file the user pointed at that cannot be used: no traceback
+        where = f"{error.filename}: " if error.filename else ""
+        errors.print(f"[red]error:[/red] {where}{error.strerror or error}", highlight=False)
+        code = EXIT_FAILED
     if argv is None:
         sys.exit(code)
     return code

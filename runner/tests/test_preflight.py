@@ -132,3 +132,18 @@ def test_given_a_bad_since_when_the_log_is_asked_then_it_is_a_usage_error_not_a_
     assert exit_.value.code == 2
     assert "'5x' is neither a duration" in error
     assert "Traceback" not in error
+
+
+def test_given_a_data_directory_that_cannot_be_created_when_synced_then_the_error_names_it_without_a_traceback(
+    widgets_file, tmp_path: Path, capsys
+):
+    path = widgets_file()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+
+    code = main(["--home", str(blocker / "home"), "sync", str(path)])
+
+    error = capsys.readouterr().err
+    assert code == 1
+    assert str(blocker / "home") in error
+    assert "Traceback" not in error
