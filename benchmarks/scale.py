@@ -136,7 +136,8 @@ def orders_flow(orders: int, work: Path) -> dict[str, Any]:
                     actions[entry["action"]] += 1
                     if entry["action"] == "failed":
                         failures.append(f"order {entry['source_number']}: {entry['field']}: {entry['reason']}")
-    if source_code != 0 or destination_code != 0:
+    # A destination with failed records exits 1 after writing everything else; those are listed, not fatal here.
+    if source_code != 0 or destination_code not in ((0, 1) if failures else (0,)):
         raise SystemExit(f"the flow of {orders:,} orders failed: source {source_code}, destination {destination_code}")
     return {"orders": sum(landed.values()), "distinct": len(landed), "actions": dict(actions), "seconds": seconds,
             "calls": calls, "source_rss_kb": source_rss, "destination_rss_kb": destination_rss,

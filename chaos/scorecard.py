@@ -1,5 +1,5 @@
 """The chaos summary: what load was held, which faults were survived, which bad inputs were tried, and the two numbers
-that must stay zero — records lost and duplicates."""
+that must stay zero — records lost and duplicates — and the files left holding a secret."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Scorecard:
     bad_inputs: Counter[str] = field(default_factory=Counter)
     records_lost: int = 0
     duplicates: int = 0
+    secrets_at_rest: int = 0
     notes: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,6 +48,10 @@ class Scorecard:
         with self._lock:
             self.duplicates += count
 
+    def secrets_left(self, count: int) -> None:
+        with self._lock:
+            self.secrets_at_rest += count
+
     def note(self, text: str) -> None:
         with self._lock:
             self.notes.append(text)
@@ -60,5 +65,6 @@ class Scorecard:
         out += [f"  - {kind}: {count}" for kind, count in sorted(self.bad_inputs.items())]
         out.append(f"records lost: {self.records_lost} (must be 0)")
         out.append(f"duplicates: {self.duplicates} (must be 0)")
+        out.append(f"files holding a secret after a kill: {self.secrets_at_rest} (must be 0)")
         out += [f"note: {text}" for text in self.notes]
         return out

@@ -123,7 +123,12 @@ def test_given_a_corpus_of_bad_records_when_synced_twice_then_each_fails_precise
     kinds = sorted({kind for _, _, kind in corpus.orders})
     scorecard.held(f"{len(corpus.orders)} bad records ({', '.join(kinds)}) among {len(orders) + 2} good ones, twice")
     assert len(corpus.orders) >= 50
-    assert first_run.returncode == 0, first_run.stderr[-2000:]
+    # Failed records fail the sync visibly: states of what was written first, then one config_error naming the count.
+    assert first_run.returncode == 1, first_run.stderr[-2000:]
+    (trace,) = [m["trace"]["error"] for m in first_run.of_type("TRACE") if m["trace"].get("type") == "ERROR"]
+    assert trace["failure_type"] == "config_error"
+    assert trace["message"].startswith(f"{len(corpus.orders)} record(s) failed: sales_orders ")
+    assert first_run.states(), "the states of what was written come before the error"
     by_number = {a["source_number"]: a for a in first_run.activity if a["stream"] == "sales_orders"}
     wrong = [(o["OrderNumber"], field, by_number.get(str(o["OrderNumber"]))) for o, field, _ in corpus.orders
              if by_number.get(str(o["OrderNumber"]), {}).get("action") != "failed"

@@ -90,7 +90,11 @@ def test_given_a_corpus_of_bad_records_when_written_then_each_fails_precisely_an
 
     output = flow.run(extra_input=extra)
 
-    assert output.returncode == 0, output.of_type("TRACE")
+    # The sync fails visibly (exit 1, one config_error trace last), after the states of what was written.
+    assert output.returncode == 1, output.of_type("TRACE")
+    (trace,) = output.of_type("TRACE")
+    assert trace["trace"]["error"]["failure_type"] == "config_error"
+    assert trace["trace"]["error"]["message"].startswith(f"{len(corpus)} record(s) failed: sales_orders ")
     by_number = {a["source_number"]: a for a in output.activity if a["stream"] == "sales_orders"}
     for number, (_, field, reason) in corpus.items():
         line = by_number[str(number)]

@@ -78,13 +78,29 @@ def record_lines(records):
     return "\n".join(lines)
 
 
+def assert_ended_by_its_failures(result) -> None:
+    """Exit 0 when every record was handled; with failed records, exit 1 and one config_error trace naming their
+    count, as the last message (after every state of what was written)."""
+    failed = [a for a in result.activity if a["action"] == "failed"]
+    errors = [m for m in result.destination if m["type"] == "TRACE" and m["trace"].get("type") == "ERROR"]
+    if not failed:
+        assert result.returncode == 0 and errors == [], result.stderr[-2000:]
+        return
+    assert result.returncode == 1, result.stderr[-2000:]
+    [error] = [m["trace"]["error"] for m in errors]
+    assert result.destination[-1]["type"] == "TRACE"
+    assert error["failure_type"] == "config_error"
+    assert error["message"].startswith(f"{len(failed)} record(s) ")
+
+
 def test_given_a_corpus_of_bad_records_when_written_then_each_fails_naming_its_field_and_the_good_ones_land(
     eaccounting, exact, tmp_path
 ):
     connection = Connection(eaccounting, exact, ["customers", "articles", "orders"], tmp_path, PRICES_IN_EUR)
     records = [("customers", GOOD_CUSTOMER), ("articles", GOOD_ARTICLE)] + [(s, r) for s, r, _ in CORPUS]
     result = connection.write_destination(record_lines(records))
-    assert result.returncode == 0, result.stderr[-2000:]
+    assert_ended_by_its_failures(result)
+    assert len([a for a in result.activity if a["action"] == "failed"]) == len(CORPUS)
     outcome = {(a["stream"], a["source_id"]): a for a in result.activity}
     for stream, record, field in CORPUS:
         line = outcome[(stream, record["Id"])]
@@ -104,7 +120,7 @@ def test_given_dry_run_when_written_then_exact_sees_no_write_no_state_moves_and_
         eaccounting, exact, ["customers", "articles"], tmp_path, PRICES_IN_EUR, destination_options={"dry_run": True}
     )
     result = connection.sync()
-    assert result.returncode == 0
+    assert_ended_by_its_failures(result)
     assert writes(exact.requests_log()) == [] and result.states == []
     planned = [a for a in result.activity if a["action"] == "planned"]
     assert planned and all(a["dry_run"] for a in planned)
@@ -152,9 +168,9 @@ def test_given_only_a_refresh_token_when_writing_then_the_rotated_token_is_emitt
     startup = {"base_url": exact.root, "division": exact.division, "credentials": dict(exact.startup["credentials"])}
     connection = Connection(eaccounting, exact, ["customers"], tmp_path, destination_config=startup)
     first = connection.sync()
-    assert first.returncode == 0
+    assert_ended_by_its_failures(first)
     [control] = [m for m in first.destination if m["type"] == "CONTROL"]
     rotated = control["control"]["connectorConfig"]["config"]["credentials"]
     assert rotated["refresh_token"] != exact.startup["credentials"]["refresh_token"]
     assert connection.destination_config["credentials"]["refresh_token"] == rotated["refresh_token"]
-    assert connection.sync(from_scratch=True).returncode == 0
+    assert_ended_by_its_failures(connection.sync(from_scratch=True))

@@ -15,7 +15,7 @@ from .field_map import apply_field_map
 from .lookups import CustomerRef, EAccountingLookups, code_key, email_key, vat_key
 from .payment_terms import TermsResolver
 from .plan import Action, PlannedWrite, RecordRejected, SourceRef
-from .rules.customers import CustomerRules, DefaultDebtorMode, MatchKey, PersonDetection
+from .rules.customers import CustomerRules, DefaultDebtorMode, MatchKey, NumberTaken, PersonDetection
 from .rules.field_map import FieldMapEntry
 from .shipping import ShippingResolver
 from .text import clean, fit
@@ -159,6 +159,18 @@ class CustomerPlanner:
             return self.default_debtor()
         raise RecordRejected(field_name, reason)
 
+    def _number_taken(self, number: str | None, field_name: str) -> bool:
+        """Whether another customer already has this number (eAccounting would refuse the create on every run)."""
+        if number is None or self._lookups.customers.find("customer_number", number) is None:
+            return False
+        if self._rules.customer_number_taken is NumberTaken.FAIL:
+            raise RecordRejected(
+                field_name,
+                f"customer number {number} already belongs to another eAccounting customer; change one of them, or "
+                "set customers.customer_number_taken: eaccounting_numbers",
+            )
+        return True
+
     @staticmethod
     def _vat_number(account: Mapping[str, Any], country: str | None) -> VatNumber | None:
         raw = clean(account.get("VATNumber"))
@@ -206,7 +218,9 @@ class CustomerPlanner:
         if self._rules.use_exact_code_as_customer_number:
             code = code_key(account.get("Code"))
             if code:
-                body["CustomerNumber"] = fit(code, 16, f"{prefix}.Code", long_text)
+                number = fit(code, 16, f"{prefix}.Code", long_text)
+                if not self._number_taken(number, f"{prefix}.Code"):
+                    body["CustomerNumber"] = number
         phone = clean(account.get("Phone"))
         if phone:
             body["Telephone"] = fit(phone, 50, f"{prefix}.Phone", long_text)

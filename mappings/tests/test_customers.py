@@ -203,3 +203,31 @@ def test_given_a_customer_field_map_entry_when_a_customer_is_created_then_it_lan
     entry = {"applies_to": "customer", "source": "Remarks", "target": "Note", "transforms": [{"name": "upper"}]}
     _, plan = plan_for(sales_order(account=acme), accounts=[acme], field_map={"entries": [entry]})
     assert created_customer(plan)["Note"] == "VIP"
+
+
+def test_given_the_account_code_is_another_customers_number_when_planned_then_the_record_fails_before_any_post():
+    acme = exact_account("acme", "SE")
+    taken = ea_customers(("other", acme["Code"].strip(), "someone@else.example", None))
+
+    _, plan = plan_for(sales_order(account=acme), accounts=[acme], known=taken)
+
+    assert not plan.ok
+    assert [e.field for e in plan.errors] == ["OrderedBy.Code"]
+    assert f"customer number {acme['Code'].strip()} already belongs to another eAccounting customer" in (
+        plan.errors[0].message
+    )
+
+
+def test_given_a_taken_number_and_eaccounting_numbering_when_planned_then_the_customer_is_created_without_one():
+    acme = exact_account("acme", "SE")
+    taken = ea_customers(("other", acme["Code"].strip(), "someone@else.example", None))
+
+    _, plan = plan_for(
+        sales_order(account=acme),
+        accounts=[acme],
+        known=taken,
+        customers={"customer_number_taken": "eaccounting_numbers"},
+    )
+
+    assert plan.ok, plan.errors
+    assert "CustomerNumber" not in created_customer(plan)

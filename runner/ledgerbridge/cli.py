@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import sys
 import webbrowser
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,17 +17,20 @@ from rich.table import Table
 
 from .activity_log import ActivityLog, LogFilter
 from .authorize import DEFAULT_PORT, SYSTEMS, AuthorizationError, authorize
-from .config_files import ConfigFileError
-from .connection_file import ConnectionFileError, load_connection_file
+from .config_files import ConfigFileError, tighten_mode
+from .connection_file import Connection, ConnectionFile, ConnectionFileError, load_connection_file
 from .connector import ConnectorError, check
 from .home import DataHome
 from .pipe import config_files_of
+from .preflight import preflight
 from .progress import reporter_for
+from .run_lock import RunLockBusy, run_lock
 from .runs import run_connections
 from .state_store import StateStore
+from .stop_signals import STOP
 from .summary import print_summary
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 EMULATORS = {"exact-online": "exact-online-emulator", "eaccounting": "eaccounting-emulator"}
 
 
@@ -45,9 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--only", action="append", default=[], metavar="NAME", help="this connection (+ its dependencies)"
         )
+        _add_wait(command)
 
     command = commands.add_parser("check", help="check every connector's configuration (credentials, settings)")
     command.add_argument("connection_file", type=Path)
+    _add_wait(command)
 
     command = commands.add_parser("reconcile", help="compare every document on both sides; exit 1 on any difference")
     command.add_argument("connection_file", type=Path)
@@ -55,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY-MM-DD)")
     command.add_argument("--format", choices=["table", "csv", "json"], help="file format for --output")
     command.add_argument("--output", type=Path, metavar="PATH", help="write a row per document to this file")
+    _add_wait(command)
 
     command = commands.add_parser("authorize", help="get the first OAuth tokens (authorisation-code flow)")
     command.add_argument("system", choices=sorted(SYSTEMS))
@@ -71,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("--action", choices=["created", "updated", "skipped", "failed", "planned"])
     command.add_argument("--run")
     command.add_argument("--record", help="a source id or number")
-    command.add_argument("--since", help="e.g. 2h, 7d or 2026-11-01")
+    command.add_argument("--since", type=_since, help="e.g. 30m, 2h, 7d or 2026-11-01")
     command.add_argument("--limit", type=int, default=200, help="last N lines (0 = all)")
     command.add_argument("--json", action="store_true", help="JSON lines as stored")
 
@@ -88,20 +96,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_wait(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=math.inf,
+        default=None,
+        metavar="SECONDS",
+        help="when another run holds the connection or a config file: wait for it (at most SECONDS); default exit 3",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # whatever the runner creates (state, logs, locks, rotated configs) is this user's alone
     arguments = _parser().parse_args(argv)
     console = Console()
     if not console.is_terminal:
         console = Console(width=160)  # cron mail and CI logs: no wrapping of the summary table
-    errors = Console(stderr=True)
+    errors = Console(stderr=True, soft_wrap=True)  # an error line stays one line (grep, cron mail)
     try:
         code = _dispatch(arguments, console)
     except (ConnectionFileError, ConfigFileError, ConnectorError, AuthorizationError) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False)
         code = EXIT_USAGE
+    except RunLockBusy as error:
+        errors.print(f"[red]busy:[/red] {error}", highlight=False)
+        code = EXIT_BUSY
     except KeyboardInterrupt:
         errors.print("interrupted")
         code = 130
+    except OSError as error:  # a data directory or file the user pointed at that cannot be used: no traceback
+        where = f"{error.filename}: " if error.filename else ""
+        errors.print(f"[red]error:[/red] {where}{error.strerror or error}", highlight=False)
+        code = EXIT_FAILED
     if argv is None:
         sys.exit(code)
     return code
@@ -125,18 +153,33 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
     home = DataHome.resolve(arguments.home)
     if command in ("sync", "preview"):
         connections = load_connection_file(arguments.connection_file)
-        result = run_connections(
-            connections, home, reporter_for(console), dry_run=command == "preview", only=arguments.only
-        )
+        selected = connections.in_dependency_order(set(arguments.only) or None)
+        preflight(arguments.connection_file, connections, selected, home)
+        with (
+            _locked(home, selected, arguments.wait),
+            STOP.handling(),
+        ):
+            result = run_connections(
+                connections, home, reporter_for(console), dry_run=command == "preview", only=arguments.only
+            )
         print_summary(console, result)
         console.print(f"Activity log: {home.activity_log}\nState: {home.state_db}", highlight=False)
+        if result.interrupted:
+            Console(stderr=True, soft_wrap=True).print(
+                f"interrupted by {STOP.name}: every state already committed is kept"
+            )
+            return STOP.exit_code
         return EXIT_OK if result.ok else EXIT_FAILED
     if command == "check":
-        return _check(arguments.connection_file, home, console)
+        return _check(arguments.connection_file, home, console, arguments.wait)
     if command == "reconcile":
         from .reconcile_command import run_reconcile
 
-        return run_reconcile(arguments, home, console)
+        connections = load_connection_file(arguments.connection_file)
+        chosen = [c for c in connections.in_dependency_order() if arguments.connection in (None, c.name)]
+        preflight(arguments.connection_file, connections, chosen, home)
+        with _locked(home, chosen, arguments.wait), STOP.handling():
+            return run_reconcile(arguments, home, console)
     if command == "log":
         return _log(arguments, home, console)
     if command == "reset":
@@ -155,8 +198,27 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
     raise AssertionError(command)
 
 
-def _check(path: Path, home: DataHome, console: Console) -> int:
+def _locked(home: DataHome, connections: list[Connection], wait: float | None) -> AbstractContextManager[None]:
+    """The run lock over these connections and every config file they use (see run_lock.py)."""
+    files = [ref.config for c in connections for ref in (c.source, c.destination)]
+    for path in dict.fromkeys(files):
+        old = tighten_mode(path)
+        if old is not None:
+            Console(stderr=True, soft_wrap=True).print(
+                f"note: {path} holds credentials and was readable by others (mode {old:04o}); it is now 0600",
+                highlight=False,
+            )
+    return run_lock(home.locks, [c.name for c in connections], files, wait=wait)
+
+
+def _check(path: Path, home: DataHome, console: Console, wait: float | None = None) -> int:
     connections = load_connection_file(path)
+    preflight(path, connections, connections.in_dependency_order(), home)
+    with _locked(home, connections.in_dependency_order(), wait):
+        return _check_each(connections, home, console)
+
+
+def _check_each(connections: ConnectionFile, home: DataHome, console: Console) -> int:
     table = Table(title="check")
     for column in ("connection", "connector", "config", "status"):
         table.add_column(column)
@@ -189,6 +251,16 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _since(text: str) -> datetime:
+    """``--since``: argparse reports a bad value as a usage error (exit 2), never a traceback."""
+    try:
+        return parse_since(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a duration (30m, 2h, 7d) nor a date (2026-11-01, 2026-11-01T08:00)"
+        ) from None
+
+
 def _log(arguments: argparse.Namespace, home: DataHome, console: Console) -> int:
     where = LogFilter(
         connection=arguments.connection,
@@ -196,7 +268,7 @@ def _log(arguments: argparse.Namespace, home: DataHome, console: Console) -> int
         action=arguments.action,
         run=arguments.run,
         record=arguments.record,
-        since=parse_since(arguments.since) if arguments.since else None,
+        since=arguments.since,
     )
     entries = list(ActivityLog(home.activity_log).entries(where))
     if arguments.limit:

@@ -29,6 +29,10 @@ def read_config(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError as error:
+        raise ConfigFileError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise ConfigFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     try:
         loaded = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
@@ -37,6 +41,21 @@ def read_config(path: Path) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise ConfigFileError(f"{path}: must hold one object (the connector's configuration)")
     return loaded
+
+
+def tighten_mode(path: Path) -> int | None:
+    """A config file holding credentials that others can read becomes 0600; returns its old mode when it changed."""
+    mode = path.stat().st_mode & 0o777
+    if not mode & 0o077:
+        return None
+    try:
+        holds_credentials = bool(read_config(path).get("credentials"))
+    except ConfigFileError:
+        holds_credentials = True  # unreadable as a config: the run reports it; keep whatever it holds private anyway
+    if not holds_credentials:
+        return None
+    path.chmod(SECRET_MODE)
+    return mode
 
 
 def write_config_atomically(path: Path, config: Mapping[str, Any]) -> None:

@@ -152,6 +152,10 @@ def load_connection_file(path: Path) -> ConnectionFile:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConnectionFileError(f"{path}: file not found") from None
+    except UnicodeDecodeError as error:
+        raise ConnectionFileError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except OSError as error:
+        raise ConnectionFileError(f"{path}: cannot be read ({error.strerror or error})") from None
     except yaml.YAMLError as error:
         raise ConnectionFileError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(document, dict):
@@ -170,16 +174,16 @@ def load_connection_file(path: Path) -> ConnectionFile:
             )
         raise ConnectionFileError(f"{path}: " + "; ".join(problems)) from None
     folder = path.resolve().parent
-    connections = []
+    connections, missing = [], []
     for index, connection in enumerate(parsed.connections):
         resolved = {}
         for role in ("source", "destination"):
             ref = getattr(connection, role)
             config = ref.config if ref.config.is_absolute() else folder / ref.config
             if not config.is_file():
-                raise ConnectionFileError(
-                    f"{path}: connections[{index}] ({connection.name}).{role}.config: file not found: {config}"
-                )
+                missing.append(f"connections[{index}] ({connection.name}).{role}.config: file not found: {config}")
             resolved[role] = ref.model_copy(update={"config": config})
         connections.append(connection.model_copy(update=resolved))
+    if missing:
+        raise ConnectionFileError(f"{path}: " + "; ".join(missing))
     return parsed.model_copy(update={"connections": connections})

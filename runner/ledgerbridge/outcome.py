@@ -63,9 +63,16 @@ class ConnectionOutcome:
     seconds: float = 0.0
     not_run_because: str | None = None
     destination_summary: dict[str, Any] | None = None
+    # Per target entity (eAccounting "orders", "customers", Exact "crm/Accounts", …): what each write did. One source
+    # record may create a customer and update an order; counted per entity, both show, each once.
+    entities: dict[str, StreamTally] = field(default_factory=dict)
 
     def tally(self, stream: str) -> StreamTally:
         return self.streams.setdefault(stream, StreamTally())
+
+    def count_write(self, entity: str, action: str) -> None:
+        if action in ("created", "updated", "planned"):
+            self.entities.setdefault(entity, StreamTally()).count(action)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +85,7 @@ class ConnectionOutcome:
     def as_dict(self) -> dict[str, Any]:
         return {
             "streams": {name: vars(t) for name, t in self.streams.items()},
+            "entities": {name: vars(t) for name, t in self.entities.items()},
             "failed_records": len(self.failures),
             "errors": self.errors,
             "api_calls": self.api_calls,

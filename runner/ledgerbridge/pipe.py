@@ -20,15 +20,26 @@ from typing import IO, Any
 from .activity_log import ActivityLog, entry_from_destination, now_utc
 from .airbyte_messages import parse_line, rotated_config, structured_log, trace_error
 from .catalog import configured_catalog, incremental_streams
+from .child_processes import child_options
 from .config_files import ConnectorConfigFile
 from .connection_file import Connection
 from .connector import discover, executable, private_files
+from .connector_errors import error_text
 from .home import DataHome
 from .outcome import ConnectionOutcome, FailedRecord
+from .planned_writes import describe
 from .progress import Reporter
 from .state_store import StateStore
+from .stop_signals import STOP
 
 FORWARDED = frozenset({"RECORD", "STATE"})
+# How a ledgerbridge destination's closing error trace starts when records failed (its internal_message).
+FAILED_RECORDS = "failed_records"
+# On SIGINT/SIGTERM: the source is told to stop at once and the destination's input ends; the destination then has
+# this long to write what it holds and echo its states before it is terminated, and a little more before it is killed.
+SOURCE_KILL_AFTER = 2.0
+DESTINATION_TERMINATE_AFTER = 5.0
+DESTINATION_KILL_AFTER = 7.0
 
 
 @dataclass
@@ -71,6 +82,8 @@ class ConnectionRun:
         self._config_lock = threading.Lock()
         self._activity_lock = threading.Lock()
         self._logs_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._failed_records_trace: dict[str, Any] | None = None
 
     def _stderr(self, role: str) -> Path:
         return self.context.home.logs / f"{self.context.run_id}-{self.connection.name}-{role}.log"
@@ -86,6 +99,9 @@ class ConnectionRun:
     def _run(self) -> None:
         connection, context = self.connection, self.context
         discovered = context.discovered(connection.source.connector, self.source_config, self._stderr("source"))
+        if STOP.requested:
+            self.outcome.errors.append(f"interrupted ({STOP.name}) before the connectors started")
+            return
         catalog = configured_catalog(connection, discovered)
         streams = [s["stream"]["name"] for s in catalog["streams"]]
         for stream in streams:
@@ -99,7 +115,8 @@ class ConnectionRun:
         }
         if states:
             inputs["state"] = states
-        with private_files(context.home.scratch, **inputs) as files:
+        with private_files(context.home.scratch, **inputs) as handed_over:
+            files = handed_over.paths
             source_command = [
                 executable(connection.source.connector), "read",
                 "--config", str(files["source_config"]), "--catalog", str(files["catalog"]),
@@ -112,24 +129,56 @@ class ConnectionRun:
             ]  # fmt: skip
             with self._stderr("source").open("ab") as source_err, self._stderr("destination").open("ab") as dest_err:
                 destination = subprocess.Popen(
-                    destination_command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=dest_err
+                    destination_command,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=dest_err,
+                    pass_fds=handed_over.descriptors_for("destination_config", "catalog"),
+                    **child_options(),
                 )
-                source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=source_err)
+                source = subprocess.Popen(
+                    source_command,
+                    stdout=subprocess.PIPE,
+                    stderr=source_err,
+                    pass_fds=handed_over.descriptors_for("source_config", "catalog", "state"),
+                    **child_options(),
+                )
                 assert destination.stdin and destination.stdout and source.stdout
                 pump = threading.Thread(target=self._pump, args=(source, destination.stdin), daemon=True)
                 pump.start()
                 try:
-                    self._drain(destination.stdout)
+                    with STOP.listening(lambda: self._stop(source, destination)):
+                        self._drain(destination.stdout)
                 finally:
                     pump.join()
                     source_code = _finish(source)
                     destination_code = _finish(destination)
+        if self._stopping.is_set():
+            self.outcome.errors.append(f"interrupted ({STOP.name}): the connectors were stopped")
+            return
         if source_code != 0 and not any(e.startswith("source:") for e in self.outcome.errors):
             self.outcome.errors.append(f"source: {connection.source.connector} exited with {source_code}")
+        if self._failed_records_trace is not None and not self.outcome.failures:
+            self.outcome.errors.append(f"destination: {self._failed_records_trace.get('message')}")
+        elif self._failed_records_trace is not None:
+            return  # the destination's non-zero exit says "records failed", which the failures already list
         if destination_code != 0 and not any(e.startswith("destination:") for e in self.outcome.errors):
             self.outcome.errors.append(
                 f"destination: {connection.destination.connector} exited with {destination_code}"
             )
+
+    def _stop(self, source: subprocess.Popen[bytes], destination: subprocess.Popen[bytes]) -> None:
+        """Called from the signal handler: only signals and timers here, the threads finish the run themselves."""
+        self._stopping.set()
+        _signal(source, "terminate")
+        for delay, process, action in (
+            (SOURCE_KILL_AFTER, source, "kill"),
+            (DESTINATION_TERMINATE_AFTER, destination, "terminate"),
+            (DESTINATION_KILL_AFTER, destination, "kill"),
+        ):
+            timer = threading.Timer(delay, _signal, args=(process, action))
+            timer.daemon = True
+            timer.start()
 
     # ------------------------------------------------------------------------------------------ source side
 
@@ -137,6 +186,8 @@ class ConnectionRun:
         assert source.stdout is not None
         try:
             for line in source.stdout:
+                if self._stopping.is_set():
+                    break  # interrupted: what the destination already has is all it gets
                 message = parse_line(line)
                 if message is None:
                     continue
@@ -192,9 +243,14 @@ class ConnectionRun:
 
     def _note_error(self, role: str, message: dict[str, Any]) -> None:
         error = trace_error(message)
+        if error is not None and str(error.get("internal_message") or "").startswith(FAILED_RECORDS):
+            # The destination's closing "N records failed": each failed record came as an activity line already,
+            # and failed records do not hold back the connections that depend on this one.
+            self._failed_records_trace = error
+            return
         if error is not None:
-            text = error.get("message") or error.get("internal_message") or "unknown error"
-            self.outcome.errors.append(f"{role}: {text}")
+            ref = self.connection.source if role == "source" else self.connection.destination
+            self.outcome.errors.append(f"{role}: {error_text(error, ref.connector, ref.config)}")
 
     def _keep_log(self, role: str, message: dict[str, Any]) -> None:
         """Connectors log through the protocol (stdout); their lines go next to their stderr, with a time stamp."""
@@ -218,6 +274,9 @@ class ConnectionRun:
                 self.outcome.api_calls[system] = self.outcome.api_calls.get(system, 0) + calls
         elif event == "activity":
             self._activity(payload)
+        elif event == "preview":
+            if self.context.dry_run:  # on the terminal only: never into the activity log or the log files
+                self.context.reporter.write_planned(describe(self.connection.name, payload))
         else:
             return False
         return True
@@ -236,6 +295,8 @@ class ConnectionRun:
         with self._activity_lock:
             self.context.activity.append([entry])
         self.outcome.tally(stream).count(action)
+        for write in _writes_of(payload):
+            self.outcome.count_write(str(write.get("target") or stream), str(write.get("action") or ""))
         self.context.reporter.record_handled(stream, action)
         if action == "failed":
             record = payload.get("source_number") or payload.get("source_id") or "?"
@@ -244,6 +305,22 @@ class ConnectionRun:
                     self.connection.name, stream, str(record), payload.get("field"), str(payload.get("reason"))
                 )
             )
+
+
+def _writes_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every write of one activity line: its ``writes`` list, or the single target and action it names."""
+    writes = payload.get("writes")
+    if isinstance(writes, list):
+        return [w for w in writes if isinstance(w, dict)]
+    if payload.get("action") in ("created", "updated", "planned"):
+        return [{"target": payload.get("target"), "action": payload.get("action")}]
+    return []
+
+
+def _signal(process: subprocess.Popen[bytes], action: str) -> None:
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.terminate() if action == "terminate" else process.kill()
 
 
 def _finish(process: subprocess.Popen[bytes], grace: float = 30.0) -> int:

@@ -15,6 +15,7 @@ class Reporter(Protocol):
     def connection_started(self, name: str, streams: list[str]) -> None: ...
     def record_read(self, stream: str) -> None: ...
     def record_handled(self, stream: str, action: str) -> None: ...
+    def write_planned(self, line: str) -> None: ...
     def connection_finished(self, outcome: ConnectionOutcome) -> None: ...
 
 
@@ -36,6 +37,9 @@ class PlainLines:
 
     def record_handled(self, stream: str, action: str) -> None:
         pass
+
+    def write_planned(self, line: str) -> None:
+        self.console.print(line, highlight=False, markup=False, soft_wrap=True)
 
     def connection_finished(self, outcome: ConnectionOutcome) -> None:
         if outcome.not_run_because:
@@ -101,6 +105,11 @@ class LiveBars:
 
     def record_read(self, stream: str) -> None:
         self._bump(stream, "read")
+
+    def write_planned(self, line: str) -> None:
+        with self._lock:
+            console = self._progress.console if self._progress is not None else self.console
+        console.print(line, highlight=False, markup=False, soft_wrap=True)  # above the live rows
 
     def record_handled(self, stream: str, action: str) -> None:
         column = {"created": "written", "updated": "written", "planned": "written"}.get(action, action)

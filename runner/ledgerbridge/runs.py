@@ -24,6 +24,7 @@ from .outcome import ConnectionOutcome
 from .pipe import ConnectionRun, RunContext
 from .progress import Reporter
 from .state_store import StateStore
+from .stop_signals import STOP
 
 
 @dataclass
@@ -33,6 +34,7 @@ class RunResult:
     seconds: float = 0.0
     retention_removed: int = 0
     notified: bool | None = None
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -65,6 +67,9 @@ def run_connections(
     stopped: dict[str, str] = {}
     try:
         for connection in connections.in_dependency_order(set(only) or None, with_dependencies=with_dependencies):
+            if STOP.requested:
+                result.interrupted = True
+                break  # a stop signal: the connections not started yet stay for the next run
             blockers = [name for name in connection.depends_on if name in stopped]
             if blockers:
                 outcome = ConnectionOutcome(
@@ -89,8 +94,11 @@ def run_connections(
                 stopped[connection.name] = outcome.errors[0]
             store.run_finished(result.run_id, connection.name, "ok" if outcome.ok else "failed", outcome.as_dict())
             result.outcomes.append(outcome)
+        result.interrupted = STOP.requested
     finally:
         store.close()
         result.seconds = time.monotonic() - started
+    if result.interrupted:
+        return result  # someone stopped the run on purpose; a notification would be noise (and could hold the exit)
     result.notified = notify_failures(connections.notify, result.outcomes, result.run_id)
     return result

@@ -17,6 +17,7 @@ from typing import Any
 
 from .airbyte_messages import parse_line, rotated_config, trace_error
 from .config_files import ConnectorConfigFile
+from .child_processes import child_options
 from .connector import ConnectorError, discover, executable, private_files
 
 
@@ -82,10 +83,17 @@ class SourceRead:
             private_files(self.scratch, config=self.config_file.effective(), catalog=self.catalog)
         )
         stderr = self._stack.enter_context(self.stderr_path.open("ab"))
+        paths = files.paths
         command = [
-            executable(self.connector), "read", "--config", str(files["config"]), "--catalog", str(files["catalog"]),
+            executable(self.connector), "read", "--config", str(paths["config"]), "--catalog", str(paths["catalog"]),
         ]  # fmt: skip
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
+        self._process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            pass_fds=files.descriptors_for("config", "catalog"),
+            **child_options(),
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -23,18 +23,23 @@ def print_summary(console: Console, result: RunResult) -> None:
             table.add_row(outcome.name, "[yellow]not run", "", "", "", "", "", "")
             continue
         first = True
+        # Records per source stream (read, skipped, failed), then writes per target entity (created, updated): a
+        # record that creates a customer and updates an order counts once under each.
         for stream, tally in outcome.streams.items():
             table.add_row(
                 outcome.name if first else "",
                 stream,
                 str(tally.read),
-                str(tally.planned if dry else tally.created),
-                str(tally.updated),
+                "",
+                "",
                 str(tally.skipped),
                 f"[red]{tally.failed}" if tally.failed else "0",
                 f"{outcome.seconds:.1f} s" if first else "",
             )
             first = False
+        for entity, tally in sorted(outcome.entities.items()):
+            created = tally.planned if dry else tally.created
+            table.add_row("", f"→ {entity}", "", str(created), "" if dry else str(tally.updated), "", "", "")
     console.print(table)
 
     calls: dict[str, int] = {}

@@ -39,6 +39,11 @@ class SourceExactOnline(AbstractSource):
                 ) from error
         return self._client
 
+    def configure(self, config: Mapping[str, Any], temp_dir: str) -> Mapping[str, Any]:
+        """The config as given: the CDK's default copies it (live tokens and all) into a temporary file, which a killed
+        process leaves behind on disk."""
+        return config
+
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         client = self._client_for(config)
         resolver = DivisionResolver(client, config.get("divisions") or [])

@@ -93,7 +93,7 @@ def log_message(text: str, level: Level = Level.INFO) -> AirbyteMessage:
 
 
 def json_log(payload: dict[str, Any], level: Level = Level.INFO) -> AirbyteMessage:
-    return log_message(orjson.dumps(payload).decode(), level)
+    return log_message(orjson.dumps(payload, default=str).decode(), level)  # Decimal amounts as text
 
 
 def activity_message(entry: ActivityEntry) -> AirbyteMessage:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Level, Type
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Level, Type
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of
 from .counters import SyncCounters
@@ -34,6 +35,9 @@ SENT_AGAIN_AFTER_LOST_ANSWER = "sent again after a lost answer"
 # A create whose answer was lost is looked up and, if absent, sent again; after this many sends the record waits for the
 # next sync (at 10 % lost answers, four in a row happen once in 10,000 records).
 MAX_SENDS = 4
+# A sync with failed records ends with an error naming this many of them (the activity log has every one).
+NAMED_FAILURES = 3
+FAILED_RECORDS = "failed_records"
 
 
 @dataclass(slots=True)
@@ -70,6 +74,7 @@ class Writer:
         self._created = DiskMap()  # key -> id of every create of this sync; on disk, as it grows with the sync
         self._held: list[_Held] = []
         self._accepted: frozenset[str] = self.target.streams
+        self._first_failures: list[str] = []
 
     # ------------------------------------------------------------------------------------------------ the loop
 
@@ -89,6 +94,8 @@ class Writer:
             yield from self._run_batches()
             yield from self.gate.release()
             yield from self._summary()
+            if self.counters.failed:
+                raise self._failed_records_error()
         finally:
             self._created.close()
             self.target.close()
@@ -169,7 +176,9 @@ class Writer:
             return WriteResult(collection, Outcome.SKIPPED, self._created[write.key], "created earlier in this sync")
         body = resolve_links(write.body, write.links, self._created, placeholder=self.dry_run)
         if self.dry_run:
-            return WriteResult(collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body))
+            return WriteResult(
+                collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body), body=body
+            )
         target_id, reason = self._deliver(write, body, outcome)
         target_id = target_id or write.target_id
         if write.key and target_id:
@@ -214,7 +223,15 @@ class Writer:
     def _finish_record(self, item: _Buffered, entry: ActivityEntry) -> Iterator[AirbyteMessage]:
         if entry.action is Outcome.FAILED:
             self.gate.record_failed(item.stream, item.position)
+            if len(self._first_failures) < NAMED_FAILURES:
+                ref = entry.source_ref
+                error = entry.error or ""
+                named = entry.error_field and entry.error_field != "-" and not error.startswith(f"{entry.error_field}:")
+                field = f"{entry.error_field}: " if named else ""
+                self._first_failures.append(f"{ref.stream} {ref.number or ref.id}: {field}{error}")
         self.counters.count_record(item.stream, entry.action)
+        if self.dry_run:
+            yield from _previews(entry)
         yield activity_message(entry)
 
     # ------------------------------------------------------------------------------------------------ batches
@@ -248,6 +265,25 @@ class Writer:
         self.gate.batch_failed(streams_failed)
         self.gate.batch_committed(streams_ok - streams_failed)
 
+    def _failed_records_error(self) -> AirbyteTracedException:
+        """The sync's end when records failed, after every state of what was written has been echoed: Airbyte,
+        PyAirbyte and the runner show a failed sync instead of a green one that wrote nothing.
+
+        ``config_error``: a record fails on its data or on the mapping rules, so an immediate retry of the attempt
+        (what Airbyte does for ``system_error``/``transient_error``) would fail the same records again and spend API
+        calls for nothing. The user fixes the data or the rules; the next sync reads the failed records again (their
+        states were held back) and skips what landed."""
+        failed = self.counters.failed
+        named = "; ".join(self._first_failures)
+        more = f" (and {failed - len(self._first_failures)} more)" if failed > len(self._first_failures) else ""
+        verb = "would fail" if self.dry_run else "failed"
+        return AirbyteTracedException(
+            message=f"{failed} record(s) {verb}: {named}{more}. Everything else was written and its state committed; "
+            "fix the data or the mapping rules, and the next sync retries the failed records.",
+            internal_message=f"{FAILED_RECORDS}: {failed}",
+            failure_type=FailureType.config_error,
+        )
+
     def _summary(self) -> Iterator[AirbyteMessage]:
         if self.gate.withheld and not self.dry_run:
             yield log_message(
@@ -263,6 +299,17 @@ class Writer:
             "states_withheld": self.gate.withheld,
         }
         yield json_log(summary)
+
+
+def _previews(entry: ActivityEntry) -> Iterator[AirbyteMessage]:
+    """Dry run: the body each planned write would send (amounts, VAT codes, currency, customer), so a user can check
+    the values before the first real sync. A separate ``preview`` line at DEBUG level: the runner shows it on the
+    terminal and never stores it; the activity line keeps ids and field names only."""
+    for write in entry.writes:
+        if write.body is not None:
+            verb = "update" if write.reason.startswith("would update") else "create"
+            payload = {"event": "preview", **_ref_json(entry.source_ref), "target": write.collection, "action": verb}
+            yield json_log({**payload, "target_id": write.target_id, "body": write.body}, Level.DEBUG)
 
 
 def _ref_json(ref: Any) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from airbyte_cdk.models import AirbyteMessage, Level, Type
+from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from ledgerbridge_writer import Writer
 
@@ -13,7 +14,17 @@ from .fakes import FakeTarget, global_state, record, stream_state
 
 
 def run(target: FakeTarget, messages: list[AirbyteMessage], **options) -> list[AirbyteMessage]:
-    return list(Writer(target, **options).write(None, messages))
+    """The writer's output as the CDK prints it: a traced exception at the end becomes a TRACE message."""
+    out: list[AirbyteMessage] = []
+    try:
+        out.extend(Writer(target, **options).write(None, messages))
+    except AirbyteTracedException as error:
+        out.append(error.as_airbyte_message())
+    return out
+
+
+def trace_errors(out: list[AirbyteMessage]) -> list[AirbyteMessage]:
+    return [m for m in out if m.type == Type.TRACE and m.trace.error is not None]
 
 
 def activity(out: list[AirbyteMessage]) -> list[dict]:
@@ -225,3 +236,57 @@ def test_given_many_flushes_when_written_then_lookups_are_read_once_and_a_summar
     assert summary["records"]["customers"] == {"created": 1, "skipped": 1}
     assert summary["writes"] == {"accounts": {"created": 1}, "contacts": {"created": 1}}
     assert out[-1].log.level == Level.INFO
+
+
+def test_given_failed_records_when_the_sync_ends_then_states_come_first_and_a_config_error_names_count_and_records():
+    target = FakeTarget()
+    messages = [
+        record("customers", id="c1", email="anna@example.com", name="Berg"),
+        stream_state("customers", 1),
+        *[record("customers", id=f"c{n}", name="NoMail") for n in range(2, 7)],
+        stream_state("customers", 2),
+    ]
+
+    out = run(target, messages)
+
+    (error,) = trace_errors(out)
+    assert out[-1] is error
+    assert states(out) == [1]  # what was written before the failures is committed first
+    assert error.trace.error.failure_type == FailureType.config_error
+    assert error.trace.error.message.startswith("5 record(s) failed: customers c2: EmailAddress: missing")
+    assert "customers c4: " in error.trace.error.message and "(and 2 more)" in error.trace.error.message
+    assert "c5:" not in error.trace.error.message
+
+
+def test_given_every_record_written_when_the_sync_ends_then_no_error_is_raised():
+    out = run(
+        FakeTarget(), [record("customers", id="c1", email="a@example.com", name="B"), stream_state("customers", 1)]
+    )
+
+    assert trace_errors(out) == []
+    assert states(out) == [1]
+
+
+def _previews(out: list[AirbyteMessage]) -> list[dict]:
+    lines = [json.loads(m.log.message) for m in out if m.type == Type.LOG and m.log.message.startswith("{")]
+    return [line for line in lines if line["event"] == "preview"]
+
+
+def test_given_a_dry_run_when_records_are_planned_then_each_write_shows_the_values_it_would_send_at_debug_level():
+    out = run(FakeTarget(), [record("customers", id="c1", email="a@example.com", name="Berg")], dry_run=True)
+
+    previews = _previews(out)
+    assert [(p["target"], p["action"], p["source_id"]) for p in previews] == [
+        ("accounts", "create", "c1"),
+        ("contacts", "create", "c1"),
+    ]
+    assert previews[0]["body"] == {"Name": "Berg", "Email": "a@example.com"}
+    levels = {m.log.level for m in out if m.type == Type.LOG and '"preview"' in m.log.message}
+    assert levels == {Level.DEBUG}
+    assert all("body" not in line and "Berg" not in json.dumps(line) for line in activity(out))
+
+
+def test_given_a_real_run_when_records_are_written_then_no_values_are_logged():
+    out = run(FakeTarget(), [record("customers", id="c1", email="a@example.com", name="Berg")])
+
+    assert _previews(out) == []

@@ -18,6 +18,8 @@ from .urls import PRODUCTION_IDENTITY_URL, token_endpoint
 # Refresh a minute early so a request sent at 59:59 does not arrive with a dead token.
 EXPIRY_MARGIN = timedelta(seconds=60)
 
+# The code a runner recognises (start of the trace's internal_message) to give its own re-authorisation advice.
+REFRESH_TOKEN_REFUSED = "invalid_grant"  # noqa: S105 - an OAuth error code, not a password
 REVOKED_GRANT_MESSAGE = (
     "eAccounting rejected the refresh token (invalid_grant). Refresh tokens are single-use and are revoked when the "
     "user changes their Visma password or removes the app's access. Fix: re-authorise the app (Authenticate again "
@@ -69,7 +71,7 @@ class EAccountingAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
             if isinstance(exc, AirbyteTracedException) and exc.failure_type == FailureType.config_error:
                 raise AirbyteTracedException(
                     message=REVOKED_GRANT_MESSAGE,
-                    internal_message=exc.internal_message,
+                    internal_message=f"{REFRESH_TOKEN_REFUSED}: {exc.internal_message}",
                     failure_type=FailureType.config_error,
                 ) from exc
             oauth_error = _oauth_error(exc)

@@ -25,6 +25,8 @@ MIN_SECONDS_BETWEEN_REFRESHES = 570
 # Refreshing a little before expiry avoids a 401 on a request sent in the token's last second.
 REFRESH_BEFORE_EXPIRY_SECONDS = ACCESS_TOKEN_LIFETIME_SECONDS - MIN_SECONDS_BETWEEN_REFRESHES
 
+# The code a runner recognises (start of the trace's internal_message) to give its own re-authorisation advice.
+REFRESH_TOKEN_REFUSED = "invalid_grant"  # noqa: S105 - an OAuth error code, not a password
 REAUTHORISE_HINT = (
     "Exact Online no longer accepts the refresh token (it expired after 30 days unused, was already used, or the "
     "chain was broken by another client). Re-authorise the connector in its settings to get a new refresh token."
@@ -92,7 +94,7 @@ class ExactOnlineAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
             if error.failure_type == FailureType.config_error:
                 raise AirbyteTracedException(
                     message=REAUTHORISE_HINT,
-                    internal_message=error.internal_message,
+                    internal_message=f"{REFRESH_TOKEN_REFUSED}: {error.internal_message}",
                     failure_type=FailureType.config_error,
                 ) from error
             raise

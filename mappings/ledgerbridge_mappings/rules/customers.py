@@ -23,6 +23,13 @@ class PersonDetection(StrEnum):
     ALWAYS_PRIVATE = "always_private"
 
 
+class NumberTaken(StrEnum):
+    """A new customer's number (its Exact account code) already belongs to another eAccounting customer."""
+
+    FAIL = "fail"
+    EACCOUNTING_NUMBERS = "eaccounting_numbers"
+
+
 class DefaultDebtorMode(StrEnum):
     OFF = "off"
     FALLBACK = "fallback"
@@ -79,6 +86,15 @@ class CustomerRules(RuleModel):
         title="Use Exact account code as customer number",
         description="New customers get the Exact account code (without its padding) as CustomerNumber; "
         "otherwise eAccounting numbers them.",
+    )
+    customer_number_taken: NumberTaken = Field(
+        default=NumberTaken.FAIL,
+        title="When the customer number is taken",
+        description="With use_exact_code_as_customer_number, a new customer whose Exact account code is already "
+        "another eAccounting customer's number (seen in the customers read before planning): fail: the record "
+        "fails naming the account code, nothing is sent; eaccounting_numbers: the customer is created without a "
+        "number and eAccounting gives it the next free one.",
+        examples=["fail"],
     )
     default_debtor: DefaultDebtor = Field(default_factory=DefaultDebtor, title="Default debtor")
     long_text: LongText = Field(

@@ -1,7 +1,8 @@
 """A tiny Airbyte destination for runner tests, shaped like the ledgerbridge destinations' write loop.
 
 Per record it logs one activity line (``created``, or ``failed`` for numbers in ``fail``); it echoes a STATE once
-the records before it are "written"; at start it rotates its refresh token (CONTROL); with ``crash_at`` it stops with
+the records before it are "written" (none after a failure); with failures it ends with an error trace and exit 1;
+at start it rotates its refresh token (CONTROL); with ``crash_at`` it stops with
 a TRACE error when that record arrives, as a destination does when the API goes down mid-sync.
 """
 
@@ -28,6 +29,9 @@ def main() -> None:
     parser.add_argument("--config")
     parser.add_argument("--catalog")
     args = parser.parse_args()
+    if args.command == "spec":  # a free-form config: the fakes take whatever a test gives them
+        emit({"type": "SPEC", "spec": {"connectionSpecification": {"type": "object"}}})
+        return
     config = json.loads(Path(args.config).read_text())
     if args.command == "check":
         ok = config.get("healthy", True)
@@ -40,6 +44,7 @@ def main() -> None:
     emit({"type": "CONTROL", "control": control})
     failing = set(config.get("fail", []))
     dry_run = config.get("dry_run", False)
+    failed = 0
     for line in sys.stdin:
         message = json.loads(line)
         if message["type"] == "RECORD":
@@ -50,14 +55,27 @@ def main() -> None:
                 sys.exit(1)
             activity = {"event": "activity", "stream": record["stream"], "source_id": str(n), "source_number": str(n)}
             if n in failing:
+                failed += 1
                 activity.update(action="failed", field="Code", reason="Code is longer than 18 characters")
             elif dry_run:
                 activity.update(action="planned", target="widgets", reason="new", dry_run=True)
+            elif n in config.get("updates", []):
+                # a known widget of a new customer: the record's line says "created" (its first write's action)
+                writes = [
+                    {"target": "customers", "action": "created", "target_id": f"c-{n}"},
+                    {"target": "widgets", "action": "updated", "target_id": f"w-{n}"},
+                ]
+                activity.update(action="created", target="customers", target_id=f"c-{n}", writes=writes)
             else:
                 activity.update(action="created", target="widgets", target_id=f"w-{n}", reason="new")
             log(activity)
-        elif message["type"] == "STATE" and not dry_run:
+        elif message["type"] == "STATE" and not dry_run and not failed:
             emit(message)
+    if failed:  # as the ledgerbridge destinations end a sync with failed records
+        error = {"message": f"{failed} record(s) failed", "internal_message": f"failed_records: {failed}",
+                 "failure_type": "config_error"}  # fmt: skip
+        emit({"type": "TRACE", "trace": {"type": "ERROR", "emitted_at": 0, "error": error}})
+        sys.exit(1)
 
 
 if __name__ == "__main__":
