@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .airbyte_messages import parse_line, rotated_config, trace_error
-from .config_files import ConnectorConfigFile
 from .child_processes import child_options
+from .config_files import ConnectorConfigFile
 from .connector import ConnectorError, discover, executable, private_files
 
 
