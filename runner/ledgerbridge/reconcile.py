@@ -42,7 +42,14 @@ from ledgerbridge_writer.disk_map import DiskMap
 from .config_files import ConnectorConfigFile, read_config
 from .connection_file import Connection, ConnectionFile, ConnectionFileError
 from .home import DataHome
-from .reconcile_explained import Buyer, VatCodeInfo, shipping_explained, voucher_rate, zero_vat_explained
+from .reconcile_explained import (
+    Buyer,
+    VatCodeInfo,
+    rate_difference_explained,
+    shipping_explained,
+    voucher_rate,
+    zero_vat_explained,
+)
 from .reconcile_report import Finding, Report, Status
 from .source_read import SourceRead, StreamRead, discovered_catalog
 
@@ -396,6 +403,7 @@ class DocumentReconciliation:
             voucher_vat_codes=self._voucher_codes(record) if collection == "vouchers" else (),
             codes=self.vat_codes,
         )
+        explained += rate_difference_explained(self.rules, source, target, explained)
         differences = compare(source, target, explained)
         because = "; ".join(converted + [str(e) for e in explained])
         if not differences:

@@ -1,10 +1,11 @@
 """The differences the mapping rules make on purpose, so ``reconcile`` does not report them.
 
-Two rules change a document's money between Exact and eAccounting: a mapped shipping method with a shipping cost
-adds a row (``shipping.map[].shipping_cost``), and a 0 % VAT code for an EU reverse-charge or export sale
-(``vat.eu_reverse_charge_code``, ``vat.export_code``, or a ``vat.code_map`` entry to a 0 % code) books no VAT where
-Exact charged some. Each is handed to ``compare`` as an ``Explained`` naming the rule; anything else that differs is
-reported.
+The rules change a document's money between Exact and eAccounting on purpose in three ways, the same three the
+write guard accepts: a mapped shipping method with a shipping cost adds a row (``shipping.map[].shipping_cost``); a
+0 % VAT code for an EU reverse-charge or export sale (``vat.eu_reverse_charge_code``, ``vat.export_code``, or a
+``vat.code_map`` entry to a 0 % code) books no VAT where Exact charged some; and ``vat.accept_rate_differences`` lets
+eAccounting book VAT at its own rates for companies whose two systems sit in different VAT jurisdictions. Each is
+handed to ``compare`` as an ``Explained`` naming the rule; anything else that differs is reported.
 """
 
 from __future__ import annotations
@@ -82,6 +83,18 @@ def zero_vat_explained(
         return []
     rule = _zero_vat_rule(rules, buyer, exact_vat_code, list(voucher_vat_codes), codes)
     return [Explained(rule, vat=-expected_vat)] if rule else []
+
+
+def rate_difference_explained(
+    rules: EAccountingRules, source: DocumentTotals, target: DocumentTotals, already: Iterable[Explained]
+) -> list[Explained]:
+    """With ``vat.accept_rate_differences`` the VAT eAccounting booked at its own rates is the expected VAT."""
+    if not rules.vat.accept_rate_differences:
+        return []
+    difference = money(target.vat - source.vat - sum(e.vat for e in already))
+    if abs(difference) < 0.005:
+        return []
+    return [Explained("vat.accept_rate_differences (VAT at eAccounting's rates)", vat=difference)]
 
 
 def _zero_vat_rule(
