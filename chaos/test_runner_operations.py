@@ -94,7 +94,8 @@ def test_given_a_sync_writing_when_the_runner_is_killed_then_no_connector_or_sec
     scorecard.lost(len(ledger.missing))
     scorecard.duplicated(ledger.duplicate_count)
     scorecard.secrets_left(len(left))
-    assert len(connectors) == 2 and survivors == []
+    # The source may have read everything before the kill; whatever connector still ran must die with the runner.
+    assert connectors and survivors == []
     assert left == []
     assert code == 0, output[-3000:]
     assert ledger.missing == [] and ledger.duplicates == {}

@@ -215,7 +215,8 @@ class MasterDataReconciliation:
         key = match_value(self.rules.customers.match_key, record)
         if not key:
             return  # the destination cannot match it either; its sync reports that record
-        shown = f"customer {key}"
+        # Named by number or id, never by the e-mail or name it was matched on: the report is kept as a file.
+        shown = f"customer {record.get('CustomerNumber') or record.get('Id')}"
         exact_name = self.accounts.get(key)
         if exact_name is None:
             note = f"no Exact account matches on {self.rules.customers.match_key.value}"
@@ -225,7 +226,7 @@ class MasterDataReconciliation:
         if self.rules.customers.update_existing and ea_name.strip().casefold() != exact_name.strip().casefold():
             self.report.document([Finding(name, shown, Status.DIFFERS, "name", ea_name, exact_name, "")])
             return
-        self.report.document([Finding(name, shown, Status.OK, "", ea_name, exact_name, "")])
+        self.report.document([Finding(name, shown, Status.OK)])
 
     def _article(self, record: Mapping[str, Any]) -> None:
         name = self.flow.connection.name
