@@ -11,8 +11,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from emulator_kit.jsonio import dumps, loads
+from exact_online_emulator.atom import ERROR_TYPE, render_error, render_payload, wants_json
 from exact_online_emulator.auth import Authority
-from exact_online_emulator.entities import ME_FIELDS, VIEWS_BY_LOWER_PATH, Entity, View
+from exact_online_emulator.entities import ME_FIELDS, TYPES_BY_NAME, VIEWS_BY_LOWER_PATH, Entity, View
 from exact_online_emulator.exceptions import (
     BadRequest,
     ExactError,
@@ -57,7 +58,7 @@ class ExactApi:
         try:
             endpoint, values = adapter.match()
         except HTTPException as error:
-            return odata_error(error.code or 404, "Resource not found for the segment.")
+            return self._negotiate(request, odata_error(error.code or 404, "Resource not found for the segment."))
         try:
             if endpoint == "authorize":
                 return self.authorize(request)
@@ -65,12 +66,25 @@ class ExactApi:
                 return self.token(request)
             if endpoint == "me":
                 self.authority.authenticate(request.headers.get("Authorization"))
-                return self.me(request)
-            return self.division(request, values["division"], values["resource"])
+                return self._negotiate(request, self.me(request))
+            return self._negotiate(request, self.division(request, values["division"], values["resource"]))
         except ExactError as error:
-            return error.response()
+            return self._negotiate(request, error.response())
         except OAuthError as error:
             return error.response()
+
+    def _negotiate(self, request: Request, response: Response) -> Response:
+        """Exact answers JSON only to requests that accept it; everything else gets its default, Atom/XML."""
+        if response.mimetype != "application/json" or wants_json(request):
+            return response
+        payload = loads(response.get_data())
+        if "error" in payload:
+            body, content_type = render_error(payload["error"]["message"]["value"]), ERROR_TYPE
+        else:
+            body, content_type = render_payload(payload, TYPES_BY_NAME, self.backend.clock.now())
+        response.set_data(body)
+        response.content_type = content_type
+        return response
 
     # ----------------------------------------------------------------- OAuth
     def authorize(self, request: Request) -> Response:

@@ -118,7 +118,7 @@ def test_given_unknown_property_when_filtering_then_error_6000(emulator: Emulato
 
 
 def test_given_malformed_datetime_when_filtering_then_error_6001(emulator: Emulator, api) -> None:
-    response = api.get(f"{emulator.api_url}/customers", params={"$filter": "ChangedUtc gt 'yesterday'"})
+    response = api.get(f"{emulator.api_url}/customers", params={"$filter": "ChangedUtc gt 2024-13-45T00:00:00Z"})
     assert response.status_code == 400
     assert response.json()["ErrorCode"] == 6001
 
