@@ -40,7 +40,9 @@ def wants_json(request: Request) -> bool:
     )
 
 
-def render_payload(payload: Mapping[str, Any], types: Mapping[str, Mapping[str, str]], now: datetime) -> tuple[bytes, str]:
+def render_payload(
+    payload: Mapping[str, Any], types: Mapping[str, Mapping[str, str]], now: datetime
+) -> tuple[bytes, str]:
     """The Atom document for a verbose-JSON payload ``{"d": …}``; returns (body, content type)."""
     d = payload["d"]
     updated = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -90,7 +92,9 @@ def _entry(row: Mapping[str, Any], types: Mapping[str, Mapping[str, str]], updat
     entry = ET.Element(f"{{{ATOM}}}entry")
     ET.SubElement(entry, f"{{{ATOM}}}id").text = metadata.get("uri", "")
     ET.SubElement(entry, f"{{{ATOM}}}category", term=type_name, scheme=SCHEME)
-    ET.SubElement(entry, f"{{{ATOM}}}link", rel="edit", title=type_name.rsplit(".", 1)[-1], href=metadata.get("uri", ""))
+    ET.SubElement(
+        entry, f"{{{ATOM}}}link", rel="edit", title=type_name.rsplit(".", 1)[-1], href=metadata.get("uri", "")
+    )
     ET.SubElement(entry, f"{{{ATOM}}}title")
     ET.SubElement(entry, f"{{{ATOM}}}updated").text = updated
     ET.SubElement(ET.SubElement(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote_plus, urlencode
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
@@ -104,7 +105,14 @@ class ExactApi:
     def token(self, request: Request) -> Response:
         if not (request.mimetype or "").startswith("application/x-www-form-urlencoded"):
             raise OAuthError("invalid_request", "The token request must be application/x-www-form-urlencoded.")
-        granted = self.authority.token(request.form.to_dict())
+        try:
+            granted = self.authority.token(_client_authenticated_form(request))
+        except OAuthError as error:
+            if error.error == "invalid_client" and request.headers.get("Authorization", "").lower().startswith("basic"):
+                # RFC 6749 §5.2: a client that authenticated with the Authorization header gets 401 and a challenge.
+                error.status = 401
+                error.headers["WWW-Authenticate"] = 'Basic realm="Exact Online"'
+            raise
         if self.on_write:
             self.on_write()
         return Response(dumps(granted), status=200, content_type=JSON, headers={"Cache-Control": "no-store"})
@@ -383,6 +391,31 @@ def _body(request: Request) -> Any:
         return loads(data)
     except ValueError:
         raise BadRequest("Error processing request stream. The request body is not valid JSON.") from None
+
+
+def _client_authenticated_form(request: Request) -> dict[str, str]:
+    """The token request's form with the client's credentials, sent in the form or by HTTP Basic.
+
+    OAuth 2.0 (RFC 6749 §2.3.1) makes servers support HTTP Basic client authentication and allows the credentials in
+    the body as an alternative; a request must not use both. ``exact-online-sdk`` (PyPI) authenticates with Basic,
+    the other published clients with form fields (research/exact-online.md §3).
+    """
+    form = request.form.to_dict()
+    header = request.headers.get("Authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return form
+    if "client_secret" in form:
+        raise OAuthError("invalid_request", "The client must use only one authentication method.")
+    try:
+        # RFC 6749 §2.3.1: id and secret are form-encoded before they are put in the Basic header.
+        client_id, separator, client_secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        raise OAuthError("invalid_client", "Malformed HTTP Basic client credentials.") from None
+    client_id, client_secret = unquote_plus(client_id), unquote_plus(client_secret)
+    if not separator or form.get("client_id", client_id) != client_id:
+        raise OAuthError("invalid_client", "Client authentication failed.")
+    return {**form, "client_id": client_id, "client_secret": client_secret}
 
 
 def _json(body: Any) -> Response:
