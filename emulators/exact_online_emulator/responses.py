@@ -258,7 +258,8 @@ class ExactApi:
             return _json({"d": results})
         body: dict[str, Any] = {"results": results}
         if page.count is not None:
-            body["__count"] = page.count
+            # OData v2 verbose JSON writes the inline count as a string (Edm.Int64 is a JSON string in v2).
+            body["__count"] = str(page.count)
         if page.next_token:
             body["__next"] = _next_url(request, base + view.path, page.next_token)
         return _json({"d": body})
