@@ -3,8 +3,8 @@
 Sources: the official description (LEDGERBRIDGE_SPECS ``eaccounting-v2.swagger.json``): ``CustomerApi.PayToAccountId``
 readOnly "The account Id on which payments are registered"; ``CustomerInvoiceApi.CreatedByUserId`` readOnly;
 ``ArticleApi.PurchasePriceManuallyChangedUtc`` / ``FreightCostsManuallyChangedUtc`` readOnly "Set when the purchase
-price / freight costs is changed manually"; research/eaccounting.md Appendix B ("201 + full CustomerApi incl. server-set Id,
-ChangedUtc, PayToAccountId"). Before this change all four stayed null.
+price / freight costs is changed manually"; research/eaccounting.md Appendix B ("201 + full CustomerApi incl.
+server-set Id, ChangedUtc, PayToAccountId"). Before this change all four stayed null.
 """
 
 from __future__ import annotations
