@@ -29,6 +29,10 @@ from exact_online_emulator.models.store import Row
 from exact_online_emulator.odata import Query, compile_filter, parse_query
 from exact_online_emulator.rate_limits import RateLimiter
 from exact_online_emulator.urls import GUID_KEY, RESOURCE, URL_MAP
+from exact_online_emulator.webhooks import COLLECTION as WEBHOOK_COLLECTION
+from exact_online_emulator.webhooks import FIELDS as WEBHOOK_FIELDS
+from exact_online_emulator.webhooks import TYPE_NAME as WEBHOOK_TYPE
+from exact_online_emulator.webhooks import WebhookHub
 
 log = logging.getLogger(__name__)
 JSON = "application/json; charset=utf-8"
@@ -43,7 +47,9 @@ class ExactApi:
         limiter: RateLimiter,
         on_write: Callable[[], None] | None = None,
         public_url: str | None = None,
+        webhooks: WebhookHub | None = None,
     ) -> None:
+        self.webhooks = webhooks
         self.public_url = public_url.rstrip("/") + "/" if public_url else None
         self.backend = backend
         self.authority = authority
@@ -82,7 +88,8 @@ class ExactApi:
         if "error" in payload:
             body, content_type = render_error(payload["error"]["message"]["value"]), ERROR_TYPE
         else:
-            body, content_type = render_payload(payload, TYPES_BY_NAME, self.backend.clock.now())
+            types = {**TYPES_BY_NAME, WEBHOOK_TYPE: WEBHOOK_FIELDS}
+            body, content_type = render_payload(payload, types, self.backend.clock.now())
         response.set_data(body)
         response.content_type = content_type
         return response
@@ -177,6 +184,8 @@ class ExactApi:
     def _division_call(self, request: Request, division: Division, resource: str, match: Any) -> Response:
         if match is None:
             raise NotFound(f"Resource not found for the segment '{resource}'.")
+        if match.group("path").lower() == WEBHOOK_COLLECTION.lower() and self.webhooks is not None:
+            return self._webhook_subscriptions(request, division, match)
         view = VIEWS_BY_LOWER_PATH.get(match.group("path").lower())
         if view is None:
             raise NotFound(f"Resource not found for the segment '{match.group('path')}'.")
@@ -222,6 +231,43 @@ class ExactApi:
         if method == "DELETE":
             self.backend.delete(division, entity, key)
             self._written()
+            return Response(status=204)
+        raise BadRequest(f"{method} is not supported.")
+
+    def _webhook_subscriptions(self, request: Request, division: Division, match: Any) -> Response:
+        hub = self.webhooks
+        base = f"{self.root(request)}api/v1/{division.code}/"
+        key_text, nav, method = match.group("key"), match.group("nav"), request.method
+        if nav is not None:
+            raise NotFound(f"Resource not found for the segment '{nav}'.")
+        names = self._select(parse_query(request.args), WEBHOOK_FIELDS, WEBHOOK_TYPE)
+        if key_text is None:
+            if method == "GET":
+                rows = [hub.render(s, base) for s in hub.list(division.code)]
+                return _json({"d": {"results": [_only(row, names) for row in rows]}})
+            if method == "POST":
+                user = self.backend.user
+                created = hub.subscribe(
+                    division.code, user.user_id, user.full_name, _body(request), self.backend.now_wire()
+                )
+                record = hub.render(created, base)
+                return Response(
+                    dumps({"d": record}),
+                    status=201,
+                    content_type=JSON,
+                    headers={"Location": record["__metadata"]["uri"]},
+                )
+            raise BadRequest(f"{method} requires a key: {WEBHOOK_COLLECTION}(guid'…').")
+        key = GUID_KEY.match(key_text.strip())
+        if key is None:
+            raise BadRequest(f"Invalid key predicate '{key_text}'; expected guid'…'.")
+        if method == "GET":
+            return _json({"d": _only(hub.render(hub.get(division.code, key.group(1).lower()), base), names)})
+        if method == "PUT":
+            hub.update(division.code, key.group(1).lower(), _body(request))
+            return Response(status=204)
+        if method == "DELETE":
+            hub.unsubscribe(division.code, key.group(1).lower())
             return Response(status=204)
         raise BadRequest(f"{method} is not supported.")
 
@@ -392,6 +438,10 @@ def _body(request: Request) -> Any:
         return loads(data)
     except ValueError:
         raise BadRequest("Error processing request stream. The request body is not valid JSON.") from None
+
+
+def _only(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    return {name: value for name, value in record.items() if name == "__metadata" or name in names}
 
 
 def _client_authenticated_form(request: Request) -> dict[str, str]:
