@@ -69,6 +69,8 @@ class Backend:
         self._last_stamp = ""
         # Ids come from a seeded generator so `--seed N` reproduces the same ids; seeding pins "now" to build history.
         self.ids = random.Random(0)
+        # The user behind the API grant: invoices record it as CreatedByUserId.
+        self.api_user_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "eaccounting-emulator/api-user"))
         self.pinned: datetime | None = None
         self.on_change: Callable[[], None] = lambda: None
         self.builders: dict[str, Builder] = {}

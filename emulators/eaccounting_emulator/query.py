@@ -1,6 +1,11 @@
 """The documented query options of list endpoints: ``$filter`` (an OData v4 subset), ``$orderby``, ``$select``,
 ``$page`` and ``$pagesize``.
 
+The real API parses ``$filter`` with ASP.NET OData v4 (research/eaccounting.md §3: the 2020 description's
+``ODataQueryOptions``; v4 examples ``VoucherDate ge 2024-01-01T00:00:00.00Z``). v4 has no typed string literals, so the
+v2 forms ``datetime'…'``, ``datetimeoffset'…'`` and ``guid'…'`` are syntax errors there, and a quoted string cannot be
+compared with a date-time or a Guid property (incompatible operand types); dates and GUIDs are written bare.
+
 Date-times are stored in one fixed-width RFC 3339 form (see schemas.format_date_time), so comparisons on them are
 plain string comparisons. String equality and ``contains`` ignore case, as the SQL Server collation behind the real
 API does.
@@ -266,9 +271,18 @@ class _FilterParser:
         fmt = node.get("format")
         kinds = types_of(node)
         if kind == "typed":
-            text = text[text.index("'") + 1 : -1]
-            kind = "datetime" if fmt == "date-time" else "guid"
-        elif kind == "string":
+            prefix = text[: text.index("'")]
+            raise QueryParameterError(
+                f"Syntax error: '{prefix}'…'' is an OData v2 literal; OData v4 writes {field} values without "
+                f"a type prefix or quotes (e.g. 2024-05-01T00:00:00Z or 8f5b…-…)"
+            )
+        if kind == "string" and fmt in ("date-time", "uuid"):
+            edm = "Edm.DateTimeOffset" if fmt == "date-time" else "Edm.Guid"
+            raise QueryParameterError(
+                f"A binary operator with incompatible types was detected. Found operand types '{edm}' and "
+                f"'Edm.String' for {field}; write the value without quotes"
+            )
+        if kind == "string":
             text = _unquote(text)
         if fmt == "date-time":
             try:

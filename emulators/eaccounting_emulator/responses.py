@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -41,8 +42,20 @@ logger = logging.getLogger(__name__)
 Handler = Callable[..., Response]
 
 
+# A date-time value as the store keeps it: RFC 3339 UTC with exactly six fractional digits.
+_STORED_DATE_TIME = re.compile(rb'"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{6})Z"')
+
+
+def _dotnet_date_time(match: re.Match[bytes]) -> bytes:
+    fraction = match.group(2).rstrip(b"0")
+    return b'"' + match.group(1) + (fraction if fraction != b"." else b"") + b'Z"'
+
+
 def json_body(payload: Any, status: int = 200) -> Response:
-    return Response(dumps(payload), status=status, content_type=CONTENT_TYPE)
+    """The body as the real API writes it: .NET serialises a DateTime with only the fractional digits it needs
+    (``2024-05-01T00:00:00Z``, ``…:28.12Z``, ``…:28.1234567Z``), so clients must not expect a fixed width. The store
+    keeps one fixed width (exact comparisons); the wire form is made here, on whole JSON string values only."""
+    return Response(_STORED_DATE_TIME.sub(_dotnet_date_time, dumps(payload)), status=status, content_type=CONTENT_TYPE)
 
 
 class EAccountingApi:

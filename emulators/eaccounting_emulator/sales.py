@@ -9,6 +9,7 @@ zero for intra-EU business customers (reverse charge), exports and EU triangulat
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,11 @@ class SalesRules:
                 "CustomerNumber": number,
                 "TermsOfPayment": terms,
                 "ChangedUtc": backend.stamp(),
+                # Server-assigned ("The account Id on which payments are registered", readOnly): the real API fills
+                # it on every customer; kept for the customer's lifetime.
+                # Derived from the customer's id rather than drawn, so seeded ids stay as they were.
+                "PayToAccountId": (existing or {}).get("PayToAccountId")
+                or str(uuid.uuid5(uuid.NAMESPACE_OID, f"pay-to-account/{key}")),
                 "LastInvoiceDate": (existing or {}).get("LastInvoiceDate"),
                 "UnpaidInvoicesAmount": (existing or {}).get("UnpaidInvoicesAmount", 0.0),
                 "IsFutureInvoiceDateAllowed": True,
@@ -148,8 +154,10 @@ class SalesRules:
             "StockBalanceManuallyChangedUtc": stamp
             if existing is None or balance != previous.get("StockBalance")
             else previous.get("StockBalanceManuallyChangedUtc"),
-            "PurchasePriceManuallyChangedUtc": previous.get("PurchasePriceManuallyChangedUtc"),
-            "FreightCostsManuallyChangedUtc": previous.get("FreightCostsManuallyChangedUtc"),
+            # "Set when the purchase price / freight costs is changed manually": a write through the API that sets a
+            # value different from the stored one is such a change.
+            "PurchasePriceManuallyChangedUtc": _changed_at(values, previous, "PurchasePrice", stamp),
+            "FreightCostsManuallyChangedUtc": _changed_at(values, previous, "FreightCosts", stamp),
             "ShowStockInformation": bool(values.get("IsStock")),
         }
         if "GrossPrice" not in values:
@@ -571,6 +579,7 @@ class SalesRules:
                 "DueDate": values.get("DueDate") or format_date(due_day),
                 "InvoiceCustomerName": customer["Name"],
                 "CustomerEmail": customer.get("EmailAddress"),
+                "CreatedByUserId": backend.api_user_id,
                 "ElectronicAddress": customer.get("ElectronicAddress"),
                 "TotalAmount": money(total * rate),
                 "TotalVatAmount": money(vat * rate),
@@ -656,3 +665,13 @@ def _vat_specification(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
 def _ocr(number: int) -> str:
     """A Swedish OCR reference: the invoice number plus a Luhn check digit."""
     return str(number) + luhn.calc_check_digit(str(number))
+
+
+def _changed_at(values: dict[str, Any], previous: dict[str, Any], field: str, stamp: str) -> str | None:
+    stamp_field = f"{field}ManuallyChangedUtc"
+    value = values.get(field)
+    if previous and value is not None and value != previous.get(field):
+        return stamp
+    if not previous and value:
+        return stamp
+    return previous.get(stamp_field)

@@ -17,6 +17,8 @@ from exact_online_emulator.models.backend import Backend
 from exact_online_emulator.rate_limits import Limits, RateLimiter
 from exact_online_emulator.responses import ExactApi, render_fault
 from exact_online_emulator.seed import PER_SCALE, seed_backend
+from exact_online_emulator.webhooks import COLLECTION as WEBHOOK_COLLECTION
+from exact_online_emulator.webhooks import WebhookHub, webhook_secret_for_seed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable; e.g. --volume accounts=1000000 for a large read)",
     )
     parser.add_argument(
+        "--webhook-secret",
+        help="the app's webhook secret that signs webhook callbacks (HashCode); default: derived from --seed, "
+        "see README",
+    )
+    parser.add_argument(
         "--public-url",
         help="URL clients use to reach the emulator (behind a TLS proxy); used in __next and __metadata links",
     )
@@ -92,10 +99,25 @@ class Emulator:
             self.authority.restore(state["auth"])
         else:
             seed_backend(self.backend, args.seed, args.scale, args.empty, dict(args.volume))
-        self.api = ExactApi(self.backend, self.authority, self.limiter, on_write=self.save, public_url=args.public_url)
+        self.public_url = args.public_url
+        self.webhooks = WebhookHub(
+            self.clock, args.webhook_secret or webhook_secret_for_seed(args.seed), self.authority.client.client_id
+        )
+        if state and "webhooks" in state:
+            self.webhooks.restore(state["webhooks"])
+        self.backend.on_row_event = self.webhooks.record
+        self.backend.on_write_done = self.webhooks.flush
+        self.api = ExactApi(
+            self.backend,
+            self.authority,
+            self.limiter,
+            on_write=self.save,
+            public_url=args.public_url,
+            webhooks=self.webhooks,
+        )
         self.app = EmulatorApp(
             self.api,
-            dump=self.backend.dump,
+            dump=self.dump,
             render_fault=render_fault,
             clock=self.clock,
             faults=self.faults,
@@ -107,9 +129,19 @@ class Emulator:
         if self.state_file is None:
             return
         with self._save_lock:
-            self.state_file.save({"backend": self.backend.snapshot(), "auth": self.authority.snapshot()})
+            self.state_file.save(
+                {
+                    "backend": self.backend.snapshot(),
+                    "auth": self.authority.snapshot(),
+                    "webhooks": self.webhooks.snapshot(),
+                }
+            )
+
+    def dump(self) -> dict[str, Any]:
+        return {**self.backend.dump(), WEBHOOK_COLLECTION: self.webhooks.snapshot()["subscriptions"]}
 
     def start_line(self, base_url: str) -> dict[str, Any]:
+        self.webhooks.root_url = (self.public_url or base_url).rstrip("/") + "/"
         refresh_token = self.authority.issue_start_refresh_token()
         self.save()
         return {

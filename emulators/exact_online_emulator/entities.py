@@ -303,3 +303,8 @@ def _views() -> dict[str, View]:
 VIEWS: dict[str, View] = _views()
 # Paths are matched case-insensitively, as Exact's IIS front end does.
 VIEWS_BY_LOWER_PATH: dict[str, View] = {path.lower(): view for path, view in VIEWS.items()}
+# EDM types by OData type name (``__metadata.type``), for the Atom rendering of any payload.
+TYPES_BY_NAME: dict[str, dict[str, str]] = {
+    **{view.type_name: view.fields for view in VIEWS.values()},
+    "Exact.Web.Api.System.Me": ME_FIELDS,
+}

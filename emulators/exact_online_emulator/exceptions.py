@@ -50,15 +50,16 @@ class TooManyRequests(ExactError):
 
 
 class OAuthError(Exception):
-    def __init__(self, error: str, description: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, error: str, description: str, headers: dict[str, str] | None = None, status: int = 400) -> None:
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
         self.headers = headers or {}
+        self.status = status
 
     def response(self) -> Response:
         body = dumps({"error": self.error, "error_description": self.description})
-        return Response(body, status=400, headers=self.headers, content_type="application/json; charset=utf-8")
+        return Response(body, status=self.status, headers=self.headers, content_type="application/json; charset=utf-8")
 
 
 def odata_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -298,8 +298,21 @@ class Query:
     expand: list[str] = field(default_factory=list)
 
 
+# The system query options of OData v2. $skip has its own refusal below; $format is let through, and the answer
+# format still follows the Accept header (the only switch the sources name).
+SYSTEM_OPTIONS = frozenset(
+    {"$select", "$filter", "$orderby", "$top", "$skip", "$skiptoken", "$inlinecount", "$expand", "$format"}
+)
+
+
 def parse_query(args: Mapping[str, str]) -> Query:
     query = Query()
+    for name in args:
+        # WCF Data Services refuses an unknown option in its reserved "$" namespace rather than ignoring it.
+        if name.startswith("$") and name not in SYSTEM_OPTIONS:
+            raise BadRequest(
+                f"The query parameter '{name}' begins with a system-reserved '$' character but is not recognized."
+            )
     if "$skip" in args:
         raise BadRequest("The $skip query option is not supported for this resource. Use $skiptoken instead.")
     select = args.get("$select")

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote_plus, urlencode
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from emulator_kit.jsonio import dumps, loads
+from exact_online_emulator.atom import ERROR_TYPE, render_error, render_payload, wants_json
 from exact_online_emulator.auth import Authority
-from exact_online_emulator.entities import ME_FIELDS, VIEWS_BY_LOWER_PATH, Entity, View
+from exact_online_emulator.entities import ME_FIELDS, TYPES_BY_NAME, VIEWS_BY_LOWER_PATH, Entity, View
 from exact_online_emulator.exceptions import (
     BadRequest,
     ExactError,
@@ -27,6 +29,10 @@ from exact_online_emulator.models.store import Row
 from exact_online_emulator.odata import Query, compile_filter, parse_query
 from exact_online_emulator.rate_limits import RateLimiter
 from exact_online_emulator.urls import GUID_KEY, RESOURCE, URL_MAP
+from exact_online_emulator.webhooks import COLLECTION as WEBHOOK_COLLECTION
+from exact_online_emulator.webhooks import FIELDS as WEBHOOK_FIELDS
+from exact_online_emulator.webhooks import TYPE_NAME as WEBHOOK_TYPE
+from exact_online_emulator.webhooks import WebhookHub
 
 log = logging.getLogger(__name__)
 JSON = "application/json; charset=utf-8"
@@ -41,7 +47,9 @@ class ExactApi:
         limiter: RateLimiter,
         on_write: Callable[[], None] | None = None,
         public_url: str | None = None,
+        webhooks: WebhookHub | None = None,
     ) -> None:
+        self.webhooks = webhooks
         self.public_url = public_url.rstrip("/") + "/" if public_url else None
         self.backend = backend
         self.authority = authority
@@ -57,7 +65,7 @@ class ExactApi:
         try:
             endpoint, values = adapter.match()
         except HTTPException as error:
-            return odata_error(error.code or 404, "Resource not found for the segment.")
+            return self._negotiate(request, odata_error(error.code or 404, "Resource not found for the segment."))
         try:
             if endpoint == "authorize":
                 return self.authorize(request)
@@ -65,12 +73,26 @@ class ExactApi:
                 return self.token(request)
             if endpoint == "me":
                 self.authority.authenticate(request.headers.get("Authorization"))
-                return self.me(request)
-            return self.division(request, values["division"], values["resource"])
+                return self._negotiate(request, self.me(request))
+            return self._negotiate(request, self.division(request, values["division"], values["resource"]))
         except ExactError as error:
-            return error.response()
+            return self._negotiate(request, error.response())
         except OAuthError as error:
             return error.response()
+
+    def _negotiate(self, request: Request, response: Response) -> Response:
+        """Exact answers JSON only to requests that accept it; everything else gets its default, Atom/XML."""
+        if response.mimetype != "application/json" or wants_json(request):
+            return response
+        payload = loads(response.get_data())
+        if "error" in payload:
+            body, content_type = render_error(payload["error"]["message"]["value"]), ERROR_TYPE
+        else:
+            types = {**TYPES_BY_NAME, WEBHOOK_TYPE: WEBHOOK_FIELDS}
+            body, content_type = render_payload(payload, types, self.backend.clock.now())
+        response.set_data(body)
+        response.content_type = content_type
+        return response
 
     # ----------------------------------------------------------------- OAuth
     def authorize(self, request: Request) -> Response:
@@ -90,7 +112,14 @@ class ExactApi:
     def token(self, request: Request) -> Response:
         if not (request.mimetype or "").startswith("application/x-www-form-urlencoded"):
             raise OAuthError("invalid_request", "The token request must be application/x-www-form-urlencoded.")
-        granted = self.authority.token(request.form.to_dict())
+        try:
+            granted = self.authority.token(_client_authenticated_form(request))
+        except OAuthError as error:
+            if error.error == "invalid_client" and request.headers.get("Authorization", "").lower().startswith("basic"):
+                # RFC 6749 §5.2: a client that authenticated with the Authorization header gets 401 and a challenge.
+                error.status = 401
+                error.headers["WWW-Authenticate"] = 'Basic realm="Exact Online"'
+            raise
         if self.on_write:
             self.on_write()
         return Response(dumps(granted), status=200, content_type=JSON, headers={"Cache-Control": "no-store"})
@@ -155,6 +184,8 @@ class ExactApi:
     def _division_call(self, request: Request, division: Division, resource: str, match: Any) -> Response:
         if match is None:
             raise NotFound(f"Resource not found for the segment '{resource}'.")
+        if match.group("path").lower() == WEBHOOK_COLLECTION.lower() and self.webhooks is not None:
+            return self._webhook_subscriptions(request, division, match)
         view = VIEWS_BY_LOWER_PATH.get(match.group("path").lower())
         if view is None:
             raise NotFound(f"Resource not found for the segment '{match.group('path')}'.")
@@ -203,6 +234,43 @@ class ExactApi:
             return Response(status=204)
         raise BadRequest(f"{method} is not supported.")
 
+    def _webhook_subscriptions(self, request: Request, division: Division, match: Any) -> Response:
+        hub = self.webhooks
+        base = f"{self.root(request)}api/v1/{division.code}/"
+        key_text, nav, method = match.group("key"), match.group("nav"), request.method
+        if nav is not None:
+            raise NotFound(f"Resource not found for the segment '{nav}'.")
+        names = self._select(parse_query(request.args), WEBHOOK_FIELDS, WEBHOOK_TYPE)
+        if key_text is None:
+            if method == "GET":
+                rows = [hub.render(s, base) for s in hub.list(division.code)]
+                return _json({"d": {"results": [_only(row, names) for row in rows]}})
+            if method == "POST":
+                user = self.backend.user
+                created = hub.subscribe(
+                    division.code, user.user_id, user.full_name, _body(request), self.backend.now_wire()
+                )
+                record = hub.render(created, base)
+                return Response(
+                    dumps({"d": record}),
+                    status=201,
+                    content_type=JSON,
+                    headers={"Location": record["__metadata"]["uri"]},
+                )
+            raise BadRequest(f"{method} requires a key: {WEBHOOK_COLLECTION}(guid'…').")
+        key = GUID_KEY.match(key_text.strip())
+        if key is None:
+            raise BadRequest(f"Invalid key predicate '{key_text}'; expected guid'…'.")
+        if method == "GET":
+            return _json({"d": _only(hub.render(hub.get(division.code, key.group(1).lower()), base), names)})
+        if method == "PUT":
+            hub.update(division.code, key.group(1).lower(), _body(request))
+            return Response(status=204)
+        if method == "DELETE":
+            hub.unsubscribe(division.code, key.group(1).lower())
+            return Response(status=204)
+        raise BadRequest(f"{method} is not supported.")
+
     def root(self, request: Request) -> str:
         """Where clients reach the site: links in __next and __metadata must use it (it differs behind a proxy)."""
         return self.public_url or request.host_url
@@ -236,7 +304,8 @@ class ExactApi:
             return _json({"d": results})
         body: dict[str, Any] = {"results": results}
         if page.count is not None:
-            body["__count"] = page.count
+            # OData v2 verbose JSON writes the inline count as a string (Edm.Int64 is a JSON string in v2).
+            body["__count"] = str(page.count)
         if page.next_token:
             body["__next"] = _next_url(request, base + view.path, page.next_token)
         return _json({"d": body})
@@ -369,6 +438,35 @@ def _body(request: Request) -> Any:
         return loads(data)
     except ValueError:
         raise BadRequest("Error processing request stream. The request body is not valid JSON.") from None
+
+
+def _only(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    return {name: value for name, value in record.items() if name == "__metadata" or name in names}
+
+
+def _client_authenticated_form(request: Request) -> dict[str, str]:
+    """The token request's form with the client's credentials, sent in the form or by HTTP Basic.
+
+    OAuth 2.0 (RFC 6749 §2.3.1) makes servers support HTTP Basic client authentication and allows the credentials in
+    the body as an alternative; a request must not use both. ``exact-online-sdk`` (PyPI) authenticates with Basic,
+    the other published clients with form fields (research/exact-online.md §3).
+    """
+    form = request.form.to_dict()
+    header = request.headers.get("Authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return form
+    if "client_secret" in form:
+        raise OAuthError("invalid_request", "The client must use only one authentication method.")
+    try:
+        # RFC 6749 §2.3.1: id and secret are form-encoded before they are put in the Basic header.
+        client_id, separator, client_secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        raise OAuthError("invalid_client", "Malformed HTTP Basic client credentials.") from None
+    client_id, client_secret = unquote_plus(client_id), unquote_plus(client_secret)
+    if not separator or form.get("client_id", client_id) != client_id:
+        raise OAuthError("invalid_client", "Client authentication failed.")
+    return {**form, "client_id": client_id, "client_secret": client_secret}
 
 
 def _json(body: Any) -> Response:

@@ -105,3 +105,20 @@ def test_given_connection_error_when_interpreted_then_retried():
         requests.ConnectionError("refused")
     )
     assert resolution.response_action == ResponseAction.RETRY
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        ("2024-05-01T00:00:00Z", datetime(2024, 5, 1, tzinfo=UTC)),
+        ("2024-05-01T10:20:30.1Z", datetime(2024, 5, 1, 10, 20, 30, 100000, tzinfo=UTC)),
+        ("2024-05-01T10:20:30.12Z", datetime(2024, 5, 1, 10, 20, 30, 120000, tzinfo=UTC)),
+        ("2024-05-01T10:20:30.12345Z", datetime(2024, 5, 1, 10, 20, 30, 123450, tzinfo=UTC)),
+        ("2024-05-01T10:20:30.1234567Z", datetime(2024, 5, 1, 10, 20, 30, 123456, tzinfo=UTC)),
+    ],
+)
+def test_given_dotnet_width_of_fraction_when_parsed_then_exact_moment(wire: str, expected: datetime) -> None:
+    # .NET drops trailing fractional zeros, so the width varies from none to seven digits (the eAccounting emulator
+    # writes them that way); a fixed "%Y-%m-%dT%H:%M:%S.%fZ" parser fails on the first and the last of these.
+    assert parse_api_datetime(wire) == expected
+    assert filter_datetime_literal(wire).endswith("Z")

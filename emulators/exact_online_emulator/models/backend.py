@@ -73,6 +73,10 @@ class Backend:
         self.divisions: dict[int, Division] = {}
         self.user: User | None = None
         self.on_change: Callable[[], None] | None = None
+        # Webhooks: every stored or removed row (division code, collection, row, Create/Update/Delete), and the end of
+        # each API write.
+        self.on_row_event: Callable[[int, str, Row, str], None] | None = None
+        self.on_write_done: Callable[[], None] | None = None
         self._ordered_pages: dict[tuple[Any, ...], tuple[list[Row], dict[str, int]]] = {}
 
     # ----------------------------------------------------------------- helpers used by rules and seed
@@ -103,6 +107,8 @@ class Backend:
         row["Division"] = division.code
         row["Timestamp"] = division.next_timestamp()
         division.tables[entity.path].put(row)
+        if self.on_row_event is not None:
+            self.on_row_event(division.code, entity.path, row, "Create" if created else "Update")
         return row
 
     def touch(self, division: Division, path: str, key: str, changes: dict[str, Any] | None = None) -> Row:
@@ -133,11 +139,15 @@ class Backend:
         row = division.tables[path].remove(key)
         if row is not None:
             self.log_deletion(division, entity, key)
+            if self.on_row_event is not None:
+                self.on_row_event(division.code, path, row, "Delete")
         return row
 
     def changed(self) -> None:
         if self.on_change is not None:
             self.on_change()
+        if self.on_write_done is not None:
+            self.on_write_done()
 
     # ----------------------------------------------------------------- reads
     def read_page(self, division: Division, view: View, query: Query, compiled: CompiledFilter | None) -> Page:

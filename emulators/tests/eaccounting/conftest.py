@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -25,6 +26,15 @@ import requests
 BIN = Path(sys.executable).parent
 SPEC_FILE = "eaccounting-v2.swagger.json"
 START_TIMEOUT_SECONDS = 60
+
+
+def wire_time(text: str) -> datetime:
+    """A timestamp as the API writes it (.NET: 0 to 7 fractional digits, trailing zeros dropped) as a comparable value.
+
+    Comparing the strings themselves is wrong once the width varies: "…:28.1Z" sorts after "…:28.12Z"."""
+    head, dot, tail = text.removesuffix("Z").partition(".")
+    fraction = (tail + "000000")[:6] if dot else "000000"
+    return datetime.fromisoformat(f"{head}.{fraction}+00:00")
 
 
 # ----------------------------------------------------------------------------- fidelity

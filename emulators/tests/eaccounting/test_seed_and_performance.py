@@ -23,7 +23,7 @@ from eaccounting_emulator.rate_limits import RateLimiter
 from eaccounting_emulator.responses import EAccountingApi
 from eaccounting_emulator.seed import seed
 from emulator_kit.clock import Clock
-from tests.eaccounting.conftest import Emulator
+from tests.eaccounting.conftest import Emulator, wire_time
 
 VAT_VALIDATORS = {"SE": se_vat, "NO": no_mva, "NL": nl_vat, "BE": be_vat, "DE": de_vat}
 
@@ -126,4 +126,4 @@ def test_given_changedutc_cursor_when_filtering_large_collection_then_index_answ
     started = time.perf_counter()
     newest = list(customers.changed_since(Since("ChangedUtc", False, cursor)))
     assert time.perf_counter() - started < 0.01
-    assert len(newest) == 9 and all(c["ChangedUtc"] > cursor for c in newest)
+    assert len(newest) == 9 and all(wire_time(c["ChangedUtc"]) > wire_time(cursor) for c in newest)

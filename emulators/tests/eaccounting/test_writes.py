@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.eaccounting.conftest import Emulator
+from tests.eaccounting.conftest import Emulator, wire_time
 
 
 def first(api: requests.Session, url: str, **params: Any) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def test_given_new_customer_when_put_omits_a_field_then_it_is_reset(emulator, ap
         None,
         customer["CustomerNumber"],
     )
-    assert body["ChangedUtc"] > customer["ChangedUtc"]
+    assert wire_time(body["ChangedUtc"]) > wire_time(customer["ChangedUtc"])
     assert api.delete(f"{emulator.api_url}/customers/{customer['Id']}").status_code == 200
     assert api.get(f"{emulator.api_url}/customers/{customer['Id']}").status_code == 404
 
