@@ -80,7 +80,11 @@ class CustomerRules(RuleModel):
         description="New customers get the Exact account code (without its padding) as CustomerNumber; "
         "otherwise eAccounting numbers them.",
     )
-    default_debtor: DefaultDebtor = Field(default_factory=DefaultDebtor, title="Default debtor")
+    default_debtor: DefaultDebtor = Field(
+        default_factory=DefaultDebtor,
+        title="Default debtor",
+        description="One eAccounting customer that takes orders without a usable customer, or all of them.",
+    )
     long_text: LongText = Field(
         default=LongText.ERROR,
         title="Text longer than eAccounting allows",
