@@ -24,7 +24,17 @@ import pytest
 CONNECTORS = ["source-exact-online", "source-eaccounting", "destination-exact-online", "destination-eaccounting"]
 SECRET_NAME = re.compile(r"(^|_)(secret|password|token|api_key|private_key)$")
 MODE_NAME = re.compile(r"(^|_)(mode|strategy)$")
-MAPPING_GROUPS = {"documents", "customers", "vat", "payment", "shipping", "discounts", "currency", "ledger", "field_map"}
+MAPPING_GROUPS = {
+    "documents",
+    "customers",
+    "vat",
+    "payment",
+    "shipping",
+    "discounts",
+    "currency",
+    "ledger",
+    "field_map",
+}
 
 
 @cache
@@ -79,9 +89,8 @@ def test_given_the_spec_when_walked_then_no_level_forbids_additional_properties(
 def test_given_the_spec_when_walked_then_each_level_uses_every_order_once(connector):
     clashes = []
     for path, node in objects(spec_of(connector)["connectionSpecification"]):
-        orders = Counter(
-            child["order"] for child in (node.get("properties") or {}).values() if isinstance(child, dict) and "order" in child
-        )
+        siblings = [child for child in (node.get("properties") or {}).values() if isinstance(child, dict)]
+        orders = Counter(child["order"] for child in siblings if "order" in child)
         clashes += [f"{path}: order {order} used {count} times" for order, count in orders.items() if count > 1]
 
     assert clashes == []
@@ -130,6 +139,6 @@ def test_given_the_eaccounting_mapping_form_when_rendered_then_its_sections_carr
     declared = {group["id"]: group for group in mapping.get("groups") or []}
     sections = {name: schema.get("group") for name, schema in mapping["properties"].items()}
 
-    assert MAPPING_GROUPS <= set(declared), f"groups declared on the mapping form: {sorted(declared)}"
+    assert set(declared) >= MAPPING_GROUPS, f"groups declared on the mapping form: {sorted(declared)}"
     assert all(group.get("title") for group in declared.values())
     assert {name: group for name, group in sections.items() if group not in declared} == {}
