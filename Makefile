@@ -7,9 +7,27 @@ PACKAGES := $(patsubst %/pyproject.toml,%,$(sort $(wildcard */pyproject.toml cli
 # Fidelity tests validate emulator responses against the official API descriptions found here.
 export LEDGERBRIDGE_SPECS ?= $(wildcard $(abspath $(CURDIR)/../shared/specs))
 
-.PHONY: demo test lint format venv clean bench chaos docker-test
+.PHONY: demo test lint format venv tools clean bench chaos docker-test
 
 venv: $(VENV)/.installed
+
+# Pinned tools that must not share .venv's dependency set (each pulls versions the connectors do not run with):
+# Poetry, to keep each connector's poetry.lock checked, and PyAirbyte, to run the connectors as Python users do.
+POETRY_VERSION := 2.5.1
+PYAIRBYTE_VERSION := 0.71.3
+TOOLS := .venv-tools
+PYAIRBYTE := .venv-pyairbyte
+tools: $(TOOLS)/.installed $(PYAIRBYTE)/.installed
+
+$(TOOLS)/.installed: Makefile
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check "poetry==$(POETRY_VERSION)"
+	touch $@
+
+$(PYAIRBYTE)/.installed: Makefile
+	test -x $(PYAIRBYTE)/bin/python || $(PYTHON) -m venv $(PYAIRBYTE)
+	$(PYAIRBYTE)/bin/python -m pip install --quiet --disable-pip-version-check "airbyte==$(PYAIRBYTE_VERSION)"
+	touch $@
 
 $(VENV)/.installed: requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +46,7 @@ format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint tools
 	PATH="$(BIN):$$PATH" bash .ci/pytest-each $(PACKAGES) integration_tests chaos security
 	$(MAKE) docker-test
 
@@ -46,4 +64,4 @@ chaos: venv
 	cd chaos && LEDGERBRIDGE_CHAOS=full PATH="$(BIN):$$PATH" $(BIN)/pytest
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(TOOLS) $(PYAIRBYTE)

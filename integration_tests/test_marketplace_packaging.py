@@ -14,6 +14,7 @@ import sys
 import tomllib
 import xml.etree.ElementTree as ElementTree
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import jsonschema
 import pytest
 import yaml
 from airbyte_cdk.models.connector_metadata import ConnectorLanguage, MetadataFile
+from airbyte_connector_models.metadata.v0.connector_metadata_definition_v0 import ConnectorMetadataDefinitionV0
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CONNECTORS = ["source-exact-online", "source-eaccounting", "destination-exact-online", "destination-eaccounting"]
@@ -38,7 +40,25 @@ DOCS_SECTIONS = [
     "Limitations & Troubleshooting",
     "Changelog",
 ]
+# Our community profile (stricter: community, alpha, Python base image) and Airbyte's own schema, as shipped in
+# airbyte-connector-models (the metadata service's generated models).
 METADATA_SCHEMA = json.loads((Path(__file__).parent / "connector_metadata.schema.json").read_text())
+
+
+def _bundled(schema: Any, root: bool = True) -> Any:
+    """The bundled schema keeps each part's own ``$id`` while its ``$ref``s point into the whole document; without
+    the inner ids every reference resolves against the root, as the bundler meant."""
+    if isinstance(schema, dict):
+        return {k: _bundled(v, False) for k, v in schema.items() if root or k != "$id"}
+    if isinstance(schema, list):
+        return [_bundled(item, False) for item in schema]
+    return schema
+
+
+AIRBYTE_METADATA_SCHEMA = _bundled(
+    json.loads(files("airbyte_connector_models.metadata.v0").joinpath("ConnectorMetadataDefinitionV0.json").read_text())
+)
+HOST_NAME = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 LOOPBACK_URL = re.compile(r"^http://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(/|$)")
 
 
@@ -60,18 +80,52 @@ def docs_page_of(connector: str) -> Path:
     return REPOSITORY / "docs" / "integrations" / kind / f"{slug}.md"
 
 
-@pytest.mark.parametrize("connector", CONNECTORS)
-def test_given_metadata_yaml_when_validated_against_the_registry_schema_then_every_required_field_is_there(connector):
-    # YAML reads an unquoted releaseDate as a date; the registry treats it as the ISO string it is written as.
-    loaded = yaml.safe_load((REPOSITORY / connector / "metadata.yaml").read_text())
-    document = json.loads(json.dumps(loaded, default=str))
-
-    problems = [
+def _problems(connector: str, schema: dict[str, Any], validator: type[jsonschema.protocols.Validator]) -> list[str]:
+    # Loaded as YAML loads it, nothing converted: an unquoted releaseDate arrives as a date, not the string the
+    # registry's schema wants, so it must be quoted in the file.
+    document = yaml.safe_load((REPOSITORY / connector / "metadata.yaml").read_text())
+    checker = validator.FORMAT_CHECKER
+    return [
         f"{connector}/metadata.yaml {'.'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
-        for error in jsonschema.Draft202012Validator(METADATA_SCHEMA).iter_errors(document)
+        for error in validator(schema, format_checker=checker).iter_errors(document)
     ]
 
-    assert problems == []
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_given_metadata_yaml_when_validated_against_our_community_profile_then_every_required_field_is_there(
+    connector,
+):
+    assert _problems(connector, METADATA_SCHEMA, jsonschema.Draft202012Validator) == []
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_given_metadata_yaml_when_validated_against_airbytes_own_json_schema_then_it_passes(connector):
+    assert _problems(connector, AIRBYTE_METADATA_SCHEMA, jsonschema.Draft7Validator) == []
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_given_metadata_yaml_when_loaded_by_airbytes_pydantic_model_then_it_is_accepted(connector):
+    document = yaml.safe_load((REPOSITORY / connector / "metadata.yaml").read_text())
+
+    model = ConnectorMetadataDefinitionV0.model_validate(document)
+
+    assert model.data.docker_repository == f"airbyte/{connector}"
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_given_allowed_hosts_when_read_by_the_platform_then_each_entry_is_a_host_name(connector):
+    hosts = metadata_of(connector)["allowedHosts"]["hosts"]
+
+    not_hosts = [host for host in hosts if not HOST_NAME.fullmatch(host)]
+
+    assert not_hosts == [], "allowedHosts lists host names (wildcards allowed), never URLs or ${...} placeholders"
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_given_the_test_suites_when_declared_then_airbytes_ci_runs_unit_and_integration_tests(connector):
+    suites = {entry["suite"] for entry in metadata_of(connector).get("connectorTestSuitesOptions", [])}
+
+    assert {"unitTests", "integrationTests"} <= suites
 
 
 @pytest.mark.parametrize("connector", CONNECTORS)
@@ -90,8 +144,11 @@ def test_given_a_connector_folder_when_its_metadata_names_it_then_repository_lab
     assert metadata["dockerRepository"] == f"airbyte/{connector}"
     assert metadata["githubIssueLabel"] == connector
     assert metadata["connectorType"] == connector.split("-", 1)[0]
+    poetry = pyproject_of(connector)["tool"]["poetry"]
     assert metadata["dockerImageTag"] == project["version"], "dockerImageTag must equal the pyproject version"
     assert metadata["license"] == project["license"], "the QA check wants one license in metadata and pyproject"
+    # Airbyte's QA checks read the Poetry table: the same name, version and license there.
+    assert (poetry["name"], poetry["version"], poetry["license"]) == (connector, project["version"], project["license"])
 
 
 @pytest.mark.parametrize("connector", [c for c in CONNECTORS if c.startswith("source-")])

@@ -23,8 +23,10 @@ def _spec_dict() -> dict[str, Any]:
     spec = yaml.safe_load(files(__package__).joinpath("spec.yaml").read_text(encoding="utf-8"))
     rules = eaccounting_rules_schema()
     rules["title"] = "Mapping rules"
-    rules["order"] = 4
-    spec["connectionSpecification"]["properties"][MAPPING_PROPERTY] = rules
+    properties = spec["connectionSpecification"]["properties"]
+    # Last in the form, after every connection setting, whatever their number.
+    rules["order"] = 1 + max(field.get("order", 0) for field in properties.values())
+    properties[MAPPING_PROPERTY] = rules
     return spec
 
 

@@ -2,6 +2,8 @@
 
 Airbyte's form renderer wants every object inline (no ``$ref``/``$defs``), no ``allOf`` wrappers, optional values as a
 plain type rather than ``anyOf [T, null]``, and each ``oneOf`` branch an object with a constant discriminator.
+Airbyte's acceptance tests also want ``additionalProperties`` true or absent on every spec object, so the models'
+``extra="forbid"`` is left out of the form: unknown keys are still refused when the config is validated by the models.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def _clean(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     node = {k: _clean(v) for k, v in node.items() if k != "discriminator"}
+    if node.get("additionalProperties") is False:
+        del node["additionalProperties"]
     if "allOf" in node and len(node["allOf"]) == 1:
         inner = node.pop("allOf")[0]
         node = {**inner, **node}

@@ -20,6 +20,7 @@ from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Failure
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of
+from .cached_records import CachedRecordShape
 from .counters import SyncCounters
 from .disk_map import DiskMap
 from .links import UnresolvedLink, resolve_links
@@ -75,6 +76,7 @@ class Writer:
         self._held: list[_Held] = []
         self._accepted: frozenset[str] = self.target.streams
         self._first_failures: list[str] = []
+        self._shapes: dict[str, CachedRecordShape] = {}
 
     # ------------------------------------------------------------------------------------------------ the loop
 
@@ -104,6 +106,8 @@ class Writer:
         if catalog is None:
             return
         names = {configured.stream.name for configured in catalog.streams}
+        # Records replayed from a PyAirbyte cache arrive with SQL column names; the catalog's schemas map them back.
+        self._shapes = {c.stream.name: CachedRecordShape(c.stream.json_schema or {}) for c in catalog.streams}
         for name in sorted(names - self.target.streams):
             self.counters.ignored_streams[name] += 0
             yield log_message(f"stream {name!r} is not written by this destination; its records are ignored")
@@ -115,7 +119,8 @@ class Writer:
                 yield log_message(f"stream {stream!r} is not written by this destination; its records are ignored")
             self.counters.ignored_streams[stream] += 1
             return
-        self._buffer.append(_Buffered(self._received, stream, data))
+        shape = self._shapes.get(stream)
+        self._buffer.append(_Buffered(self._received, stream, shape.restore(data) if shape else data))
         self._received += 1
         if len(self._buffer) >= self.max_buffer:
             yield from self._flush()

@@ -64,7 +64,9 @@ class EAccountingClient:
         self.settings: EAccountingConfig = parse_config(config)
         self.logger = logger or logging.getLogger("airbyte")
         # The authenticator keeps and mutates *this* mapping, so rotations reach the caller's config too.
-        config.setdefault("identity_url", self.settings.identity_url)
+        # The authenticator reads its token endpoint from the mapping: give it the host the environment resolved to.
+        if not config.get("identity_url"):
+            config["identity_url"] = self.settings.identity_url
         self.authenticator = EAccountingAuthenticator(config)
         self.budget = budget or EndpointCallBudget(calls_per_minute or self.settings.calls_per_minute)
         self.backoff_strategy = EAccountingBackoffStrategy()

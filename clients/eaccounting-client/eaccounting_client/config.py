@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .pacing import CALLS_PER_MINUTE
-from .urls import PRODUCTION_API_URL, PRODUCTION_IDENTITY_URL, check_transport
+from .urls import PRODUCTION_API_URL, PRODUCTION_IDENTITY_URL, SANDBOX_API_URL, SANDBOX_IDENTITY_URL, check_transport
+
+
+class Environment(StrEnum):
+    """Visma runs production and the developer sandbox on different hosts; an app belongs to exactly one."""
+
+    PRODUCTION = "production"
+    SANDBOX = "sandbox"
+
+
+HOSTS = {
+    Environment.PRODUCTION: (PRODUCTION_API_URL, PRODUCTION_IDENTITY_URL),
+    Environment.SANDBOX: (SANDBOX_API_URL, SANDBOX_IDENTITY_URL),
+}
 
 
 class Credentials(BaseModel):
@@ -24,17 +38,26 @@ class Credentials(BaseModel):
 class EAccountingConfig(BaseModel):
     model_config = ConfigDict(extra="allow")
 
-    api_url: str = PRODUCTION_API_URL
-    identity_url: str = PRODUCTION_IDENTITY_URL
+    environment: Environment = Environment.PRODUCTION
+    # Empty means "the environment's host"; a value overrides it (an emulator, a proxy).
+    api_url: str = ""
+    identity_url: str = ""
     credentials: Credentials
     # eAccounting allows 600 calls per minute per client and endpoint. A lower pace leaves room for other
     # integrations on the same company; a higher one only makes sense against a quota that allows it (the emulator).
     calls_per_minute: int = Field(default=CALLS_PER_MINUTE, ge=1)
 
-    @field_validator("api_url", "identity_url")
+    @field_validator("api_url", "identity_url", mode="before")
     @classmethod
-    def _transport_is_safe(cls, value: str, info: Any) -> str:
-        return check_transport(value, info.field_name)
+    def _absent_is_empty(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @model_validator(mode="after")
+    def _hosts_follow_the_environment(self) -> EAccountingConfig:
+        api_url, identity_url = HOSTS[self.environment]
+        self.api_url = check_transport(self.api_url or api_url, "api_url")
+        self.identity_url = check_transport(self.identity_url or identity_url, "identity_url")
+        return self
 
 
 class InvalidConfigError(ValueError):

@@ -96,7 +96,11 @@ class CustomerRules(RuleModel):
         "number and eAccounting gives it the next free one.",
         examples=["fail"],
     )
-    default_debtor: DefaultDebtor = Field(default_factory=DefaultDebtor, title="Default debtor")
+    default_debtor: DefaultDebtor = Field(
+        default_factory=DefaultDebtor,
+        title="Default debtor",
+        description="One eAccounting customer that takes orders without a usable customer, or all of them.",
+    )
     long_text: LongText = Field(
         default=LongText.ERROR,
         title="Text longer than eAccounting allows",

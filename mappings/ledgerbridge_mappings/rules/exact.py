@@ -15,10 +15,28 @@ from .stock import StockRules
 class ExactRules(RuleModel):
     """Mapping rules from eAccounting customers, articles and orders to Exact accounts, items, stock and deliveries."""
 
-    customers: AccountRules = Field(default_factory=AccountRules, title="Customers → accounts")
-    items: ItemRules = Field(default_factory=ItemRules, title="Articles → items")
-    stock: StockRules = Field(default_factory=StockRules, title="Stock")
-    shipments: ShipmentRules = Field(default_factory=ShipmentRules, title="Shipments")
+    customers: AccountRules = Field(
+        default_factory=AccountRules,
+        title="Customers → accounts",
+        description=(
+            "How eAccounting customers become Exact accounts (and contacts): matching, VAT and revenue accounts."
+        ),
+    )
+    items: ItemRules = Field(
+        default_factory=ItemRules,
+        title="Articles → items",
+        description="How eAccounting articles become Exact items with sales prices: matching by SKU, VAT and units.",
+    )
+    stock: StockRules = Field(
+        default_factory=StockRules,
+        title="Stock",
+        description="Whether and where eAccounting stock balances become Exact stock counts.",
+    )
+    shipments: ShipmentRules = Field(
+        default_factory=ShipmentRules,
+        title="Shipments",
+        description="How shipped eAccounting orders become goods deliveries on the originating Exact sales order.",
+    )
     field_map: FieldMapRules = Field(
         default_factory=FieldMapRules,
         title="Custom fields",

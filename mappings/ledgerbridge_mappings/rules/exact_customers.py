@@ -22,7 +22,12 @@ def field_names(value: list[str]) -> list[str]:
 
 class CountrySalesVatCode(RuleModel):
     country: str = Field(title="Country", description="ISO 3166-1 alpha-2 code.", examples=["BE"])
-    exact_code: str = Field(title="Exact VAT code", min_length=1, examples=["1"])
+    exact_code: str = Field(
+        title="Exact VAT code",
+        description="Sales VAT code given to accounts in this country.",
+        min_length=1,
+        examples=["1"],
+    )
 
     @field_validator("country")
     @classmethod
@@ -120,6 +125,7 @@ class RevenueRules(RuleModel):
     per_country: list[CountryRevenue] = Field(
         default=[],
         title="Revenue account per country",
+        description="Revenue G/L account (and cost center) for accounts in each country.",
         examples=[[{"country": "DE", "gl_account": "8010", "cost_center": "200"}]],
     )
     default_gl_account: str | None = Field(

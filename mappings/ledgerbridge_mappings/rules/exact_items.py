@@ -39,14 +39,18 @@ class CodingVatCode(RuleModel):
         min_length=1,
         examples=["Varor 25%"],
     )
-    exact_code: str = Field(title="Exact VAT code", min_length=1, examples=["1"])
+    exact_code: str = Field(
+        title="Exact VAT code", description="Sales VAT code of items with this coding.", min_length=1, examples=["1"]
+    )
 
 
 class UnitMapping(RuleModel):
     eaccounting_unit: str = Field(
         title="eAccounting unit", description="UnitAbbreviation or UnitName.", min_length=1, examples=["st"]
     )
-    exact_unit: str = Field(title="Exact unit code", min_length=1, examples=["pc"])
+    exact_unit: str = Field(
+        title="Exact unit code", description="Exact unit the article unit becomes.", min_length=1, examples=["pc"]
+    )
 
 
 class SourcePrice(StrEnum):
@@ -119,7 +123,9 @@ class SalesPriceRules(RuleModel):
 
 class ItemRules(RuleModel):
     filter: ArticleFilter = Field(default_factory=ArticleFilter, title="Which articles sync")
-    create_missing: bool = Field(default=True, title="Create missing items")
+    create_missing: bool = Field(
+        default=True, title="Create missing items", description="Create an Exact item for an article no item matches."
+    )
     update_existing: bool = Field(
         default=True,
         title="Update existing items",
@@ -148,6 +154,7 @@ class ItemRules(RuleModel):
     vat_by_coding: list[CodingVatCode] = Field(
         default=[],
         title="VAT code by account coding",
+        description="Exact sales VAT code for the articles of each eAccounting account coding.",
         examples=[[{"eaccounting_coding": "Varor 25%", "exact_code": "1"}]],
     )
     unit_map: list[UnitMapping] = Field(

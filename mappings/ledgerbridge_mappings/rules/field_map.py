@@ -13,30 +13,50 @@ from .base import RuleModel
 
 
 class TrimTransform(RuleModel):
+    """Trim: strips leading and trailing whitespace."""
+
     name: Literal["trim"] = Field(title="Transform", description="Strip leading and trailing whitespace.")
 
 
 class UpperTransform(RuleModel):
+    """Upper: upper-cases the text."""
+
     name: Literal["upper"] = Field(title="Transform", description="Upper-case the text.")
 
 
 class LowerTransform(RuleModel):
+    """Lower: lower-cases the text."""
+
     name: Literal["lower"] = Field(title="Transform", description="Lower-case the text.")
 
 
 class TruncateTransform(RuleModel):
+    """Truncate: cuts the text to a maximum length."""
+
     name: Literal["truncate"] = Field(title="Transform", description="Cut the text to a maximum length.")
-    length: int = Field(ge=1, le=100_000, title="Maximum length", examples=[50])
+    length: int = Field(
+        ge=1,
+        le=100_000,
+        title="Maximum length",
+        description="Longer texts are cut to this many characters.",
+        examples=[50],
+    )
 
 
 class DefaultTransform(RuleModel):
+    """Default: supplies a value when the source is empty."""
+
     name: Literal["default"] = Field(title="Transform", description="Use this value when the source is empty.")
-    value: str | float | bool = Field(title="Default value", examples=["n/a"])
+    value: str | float | bool = Field(
+        title="Default value", description="Used when the source value is missing or empty.", examples=["n/a"]
+    )
 
 
 class MapEntry(RuleModel):
-    source_value: str = Field(title="From", examples=["B"])
-    target_value: str = Field(title="To", examples=["Bank transfer"])
+    source_value: str = Field(title="From", description="A value as the source sends it.", examples=["B"])
+    target_value: str = Field(
+        title="To", description="What that value becomes in the target.", examples=["Bank transfer"]
+    )
 
 
 class Unmapped(StrEnum):
@@ -46,8 +66,15 @@ class Unmapped(StrEnum):
 
 
 class MapTransform(RuleModel):
+    """Map: translates values through a table."""
+
     name: Literal["map"] = Field(title="Transform", description="Translate values through a table.")
-    table: list[MapEntry] = Field(min_length=1, title="Table", examples=[[{"source_value": "B", "target_value": "X"}]])
+    table: list[MapEntry] = Field(
+        min_length=1,
+        title="Table",
+        description="One row per source value to translate.",
+        examples=[[{"source_value": "B", "target_value": "X"}]],
+    )
     unmapped: Unmapped = Field(
         default=Unmapped.KEEP,
         title="Values not in the table",
@@ -65,11 +92,24 @@ class MapTransform(RuleModel):
 
 
 class ConcatTransform(RuleModel):
+    """Concat: joins the value with the values of other source paths."""
+
     name: Literal["concat"] = Field(
         title="Transform", description="Join the value with the values of other source paths, skipping empty ones."
     )
-    paths: list[str] = Field(min_length=1, title="Other source paths", examples=[["AddressLine2", "AddressLine3"]])
-    separator: str = Field(default=" ", max_length=10, title="Separator", examples=[", "])
+    paths: list[str] = Field(
+        min_length=1,
+        title="Other source paths",
+        description="Source paths whose values are appended, in this order.",
+        examples=[["AddressLine2", "AddressLine3"]],
+    )
+    separator: str = Field(
+        default=" ",
+        max_length=10,
+        title="Separator",
+        description="Text put between the joined values.",
+        examples=[", "],
+    )
 
     @field_validator("paths")
     @classmethod
@@ -86,10 +126,18 @@ _DIRECTIVE = re.compile(r"%(.)")
 
 
 class DateFormatTransform(RuleModel):
+    """Date format: rewrites an ISO 8601 date or date-time with strftime directives."""
+
     name: Literal["date_format"] = Field(
         title="Transform", description="Reformat an ISO 8601 date or date-time with strftime directives."
     )
-    format: str = Field(min_length=1, max_length=64, title="Format", examples=["%d-%m-%Y"])
+    format: str = Field(
+        min_length=1,
+        max_length=64,
+        title="Format",
+        description="strftime pattern with date and time directives only, such as %d-%m-%Y.",
+        examples=["%d-%m-%Y"],
+    )
 
     @field_validator("format")
     @classmethod
@@ -104,10 +152,20 @@ class DateFormatTransform(RuleModel):
 
 
 class NumberFormatTransform(RuleModel):
+    """Number format: rounds a number, optionally written as text."""
+
     name: Literal["number_format"] = Field(title="Transform", description="Round a number, optionally as text.")
-    decimals: int = Field(default=2, ge=0, le=6, title="Decimals", examples=[2])
+    decimals: int = Field(
+        default=2, ge=0, le=6, title="Decimals", description="Digits kept after the decimal point.", examples=[2]
+    )
     as_text: bool = Field(default=False, title="As text", description="Produce a string instead of a number.")
-    decimal_separator: str = Field(default=".", pattern=r"^[.,]$", title="Decimal separator", examples=[","])
+    decimal_separator: str = Field(
+        default=".",
+        pattern=r"^[.,]$",
+        title="Decimal separator",
+        description="Character between the whole and the fractional part when written as text.",
+        examples=[","],
+    )
 
 
 Transform = Annotated[

@@ -8,8 +8,16 @@ from .base import RuleModel
 
 
 class GLAccountMapping(RuleModel):
-    exact_code: str = Field(title="Exact G/L account code", min_length=1, examples=["8000"])
-    eaccounting_account: int = Field(ge=1, le=9_999_999_999, title="eAccounting account", examples=[3001])
+    exact_code: str = Field(
+        title="Exact G/L account code", description="G/L account on the Exact line.", min_length=1, examples=["8000"]
+    )
+    eaccounting_account: int = Field(
+        ge=1,
+        le=9_999_999_999,
+        title="eAccounting account",
+        description="eAccounting account the voucher row is booked on.",
+        examples=[3001],
+    )
 
 
 class FinancialMutationRules(RuleModel):

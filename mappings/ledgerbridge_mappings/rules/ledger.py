@@ -10,7 +10,9 @@ from .vat import _country
 
 class CountryRevenueAccount(RuleModel):
     country: str = Field(title="Country", description="ISO 3166-1 alpha-2 code.", examples=["DE"])
-    account_number: int = Field(ge=1, le=9_999_999_999, title="Revenue account", examples=[3108])
+    account_number: int = Field(
+        ge=1, le=9_999_999_999, title="Revenue account", description="eAccounting revenue account.", examples=[3108]
+    )
 
     @field_validator("country")
     @classmethod

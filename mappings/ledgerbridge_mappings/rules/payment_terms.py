@@ -8,7 +8,12 @@ from .base import RuleModel
 
 
 class PaymentConditionMapping(RuleModel):
-    exact_code: str = Field(title="Exact payment condition code", min_length=1, examples=["30"])
+    exact_code: str = Field(
+        title="Exact payment condition code",
+        description="Payment condition code on the Exact document.",
+        min_length=1,
+        examples=["30"],
+    )
     eaccounting_terms: str = Field(
         title="eAccounting terms of payment",
         description="Name or Id of the eAccounting terms of payment.",

@@ -22,7 +22,9 @@ class ShippingMethodMapping(RuleModel):
 
 
 class ShipmentRules(RuleModel):
-    enabled: bool = Field(default=True, title="Sync shipments")
+    enabled: bool = Field(
+        default=True, title="Sync shipments", description="Write goods deliveries for shipped eAccounting orders."
+    )
     reference: ReferenceRule = Field(
         default_factory=ReferenceRule,
         title="Exact reference",
@@ -30,7 +32,10 @@ class ShipmentRules(RuleModel):
         "that connector's setting.",
     )
     shipping_method_map: list[ShippingMethodMapping] = Field(
-        default=[], title="Delivery method map", examples=[[{"eaccounting_method": "PN", "exact_method": "POSTNL"}]]
+        default=[],
+        title="Delivery method map",
+        description="Exact shipping method for each eAccounting delivery method.",
+        examples=[[{"eaccounting_method": "PN", "exact_method": "POSTNL"}]],
     )
     default_shipping_method: str | None = Field(
         default=None,

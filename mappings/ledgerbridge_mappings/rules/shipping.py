@@ -35,6 +35,7 @@ class ShippingRules(RuleModel):
     map: list[ShippingMethodMapping] = Field(
         default=[],
         title="Shipping method map",
+        description="eAccounting delivery method (and shipping cost row) for each Exact shipping method.",
         examples=[[{"exact_method": "POSTNL", "eaccounting_method": "PostNord", "shipping_cost": 6.95}]],
     )
     default_method: str | None = Field(

@@ -24,7 +24,7 @@ class NegativeStock(StrEnum):
 
 
 class StockRules(RuleModel):
-    enabled: bool = Field(default=True, title="Sync stock")
+    enabled: bool = Field(default=True, title="Sync stock", description="Write stock counts where a quantity changed.")
     calculation: StockCalculation = Field(
         default=StockCalculation.BALANCE_MINUS_RESERVED,
         title="Quantity",

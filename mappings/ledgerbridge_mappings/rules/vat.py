@@ -28,13 +28,19 @@ def _country(value: str) -> str:
 
 
 class VatCodeMapping(RuleModel):
-    exact_code: str = Field(title="Exact VAT code", min_length=1, examples=["2"])
-    eaccounting_code: str = Field(title="eAccounting VAT code", min_length=1, examples=["MP1"])
+    exact_code: str = Field(
+        title="Exact VAT code", description="VAT code on the Exact line.", min_length=1, examples=["2"]
+    )
+    eaccounting_code: str = Field(
+        title="eAccounting VAT code", description="VAT code the eAccounting row gets.", min_length=1, examples=["MP1"]
+    )
 
 
 class CountryVatCode(RuleModel):
     country: str = Field(title="Country", description="ISO 3166-1 alpha-2 code.", examples=["DE"])
-    eaccounting_code: str = Field(title="eAccounting VAT code", min_length=1, examples=["MP1"])
+    eaccounting_code: str = Field(
+        title="eAccounting VAT code", description="VAT code the eAccounting row gets.", min_length=1, examples=["MP1"]
+    )
 
     @field_validator("country")
     @classmethod
