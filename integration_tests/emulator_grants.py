@@ -77,6 +77,11 @@ def eaccounting_grant(emulator: EmulatorProcess) -> dict[str, Any]:
     return {**credentials, "refresh_token": token.json()["refresh_token"]}
 
 
+# The least a user must say to destination-exact-online: which currency eAccounting's prices are in (the seeded
+# company's SEK) and its rate into the Exact division's EUR; prices are never written under another currency's code.
+EXACT_DESTINATION_MAPPING: dict[str, Any] = {"items": {"prices": {"currency": "SEK", "rates": {"SEK": 0.087}}}}
+
+
 def connector_config(
     connector: str, emulator: EmulatorProcess, credentials: dict[str, Any], mapping: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def connector_config(
             "base_url": start["base_url"],
             "division": start["division"],
             "credentials": credentials,
-            "mapping": mapping or {},
+            "mapping": mapping or dict(EXACT_DESTINATION_MAPPING),
         }
     config = {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": credentials}
     if connector == "destination-eaccounting":
