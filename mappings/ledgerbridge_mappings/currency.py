@@ -23,10 +23,6 @@ class Conversion:
     rate: float | None  # units of ``currency`` per unit of the document's currency; None: eAccounting decides
     source: str  # where the rate comes from, for the activity log
 
-    @property
-    def is_identity(self) -> bool:
-        return self.rate == 1.0
-
 
 class CurrencyResolver:
     def __init__(self, rules: CurrencyRules, company_currency: str | None) -> None:
