@@ -1,5 +1,7 @@
 import sys
 
+from ledgerbridge_write_safety import secret_masking
+
 from .destination import DestinationEaccounting
 
 
@@ -7,4 +9,5 @@ def run() -> None:
     # Line-buffered stdout: a rotated refresh token (CONNECTOR_CONFIG) and each committed STATE reach the platform
     # at once, so a destination killed mid-sync loses neither.
     sys.stdout.reconfigure(line_buffering=True)
+    secret_masking.install()
     DestinationEaccounting().run(sys.argv[1:])
