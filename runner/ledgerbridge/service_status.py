@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import PurePath
 
 from .activity_log import ActivityLog
 from .connection_file import ConnectionFile
@@ -105,8 +106,8 @@ def collect(
             statuses.append(
                 ConnectionStatus(
                     name=connection.name,
-                    source=connection.source.connector,
-                    destination=connection.destination.connector,
+                    source=PurePath(connection.source.connector).name,
+                    destination=PurePath(connection.destination.connector).name,
                     runs=runs,
                     runs_by_outcome=store.outcome_counts(connection.name),
                     failures=tuple(failures[:failures_shown]),
