@@ -78,13 +78,22 @@ class AirbyteJobs:
     def wait(self, job_id: str, timeout: float) -> JobOutcome:
         """Polls the job until it succeeded, failed or was cancelled, or ``timeout`` seconds passed."""
         deadline = time.monotonic() + timeout
+        status, unanswered = "unknown", ""
         while True:
-            status = self.status(job_id)
-            if status in FINAL:
+            try:
+                status, unanswered = self.status(job_id), ""
+            except AirbyteAuthError:
+                raise
+            except AirbyteError as error:
+                # The job runs on in Airbyte while its API restarts or a proxy hiccups: keep asking until the deadline.
+                if error.status not in (0, 429) and error.status < 500:
+                    raise
+                unanswered = f" (last poll: {error})"
+            if status in FINAL and not unanswered:
                 return JobOutcome(status, FINAL[status], f"Airbyte job {job_id} {status}")
             left = deadline - time.monotonic()
             if left <= 0:
-                return JobOutcome(status, False, f"Airbyte job {job_id} still {status} after {timeout:g} s")
+                return JobOutcome(status, False, f"Airbyte job {job_id} still {status} after {timeout:g} s{unanswered}")
             time.sleep(min(self.poll_interval, left))
 
     def _call(self, method: str, path: str, json_body: dict[str, str] | None) -> dict[str, object]:

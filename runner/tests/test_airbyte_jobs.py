@@ -101,6 +101,28 @@ def test_given_a_job_that_keeps_running_when_the_wait_times_out_then_the_outcome
     assert "still running after 0.2 s" in outcome.message
 
 
+def test_given_airbyte_unavailable_for_a_while_when_waited_for_then_polling_goes_on_to_the_outcome(airbyte, backend):
+    backend.connections[CONNECTION] = ["running", "succeeded"]
+    client = _client(airbyte)
+    job_id = client.start_sync(CONNECTION)
+    backend.unavailable_reads = 3
+
+    outcome = client.wait(job_id, timeout=10)
+
+    assert (outcome.status, outcome.ok) == ("succeeded", True)
+    assert backend.unavailable_reads == 0
+
+
+def test_given_airbyte_unavailable_until_the_deadline_when_waited_for_then_the_outcome_says_so(airbyte, backend):
+    client = _client(airbyte)
+    job_id = client.start_sync(CONNECTION)
+    backend.unavailable_reads = 10_000
+
+    outcome = client.wait(job_id, timeout=0.2)
+
+    assert not outcome.ok and "HTTP 503" in outcome.message
+
+
 def test_given_a_wrong_secret_when_a_sync_starts_then_the_error_names_the_client_id_and_not_the_secret(airbyte):
     wrong = "not-the-secret-7a1b"
 

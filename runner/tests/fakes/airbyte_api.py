@@ -64,6 +64,7 @@ class AirbyteBackend:
     connections: dict[str, list[str]] = field(default_factory=dict)  # connectionId → statuses its jobs go through
     tokens: dict[str, float] = field(default_factory=dict)  # token → expiry (monotonic)
     tokens_issued: int = 0
+    unavailable_reads: int = 0  # this many job reads answer 503 first, as during an Airbyte server restart
     jobs: dict[int, Job] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(9001))
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -138,6 +139,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._problem(404, "Not Found", self.path)
             return
         if not self._authorised():
+            return
+        with backend.lock:
+            unavailable = backend.unavailable_reads > 0
+            backend.unavailable_reads -= 1 if unavailable else 0
+        if unavailable:
+            self._problem(503, "Service Unavailable", "the server is restarting")
             return
         with backend.lock:
             job = backend.jobs.get(int(self.path[len(prefix) :]))
