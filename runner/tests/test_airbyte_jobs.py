@@ -31,14 +31,18 @@ def _client(airbyte: FakeAirbyteApi, secret: str = SECRET) -> AirbyteJobs:
     return AirbyteJobs(airbyte.url, "ledgerbridge-app", secret, poll_interval=0.01)
 
 
-def test_given_valid_credentials_when_a_sync_starts_then_airbyte_runs_a_sync_job_of_that_connection(airbyte, backend):
+def test_given_valid_credentials_when_a_sync_starts_then_airbyte_runs_a_sync_job_of_that_connection(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     job_id = _client(airbyte).start_sync(CONNECTION)
 
     job = backend.jobs[int(job_id)]
     assert (job.connection_id, job.job_type) == (CONNECTION, "sync")
 
 
-def test_given_a_fresh_token_when_several_calls_are_made_then_one_token_serves_them_all(airbyte, backend):
+def test_given_a_fresh_token_when_several_calls_are_made_then_one_token_serves_them_all(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     client = _client(airbyte)
 
     for _ in range(3):
@@ -47,7 +51,9 @@ def test_given_a_fresh_token_when_several_calls_are_made_then_one_token_serves_t
     assert backend.tokens_issued == 1
 
 
-def test_given_a_token_near_its_expiry_when_the_next_call_is_made_then_a_new_token_is_bought_first(airbyte, backend):
+def test_given_a_token_near_its_expiry_when_the_next_call_is_made_then_a_new_token_is_bought_first(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     backend.token_lifetime = 61  # renewed a minute early: usable for one second
     client = _client(airbyte)
     client.start_sync(CONNECTION)
@@ -60,7 +66,9 @@ def test_given_a_token_near_its_expiry_when_the_next_call_is_made_then_a_new_tok
     assert backend.tokens_issued == 2
 
 
-def test_given_a_token_revoked_by_airbyte_when_called_then_the_client_buys_a_new_one_and_goes_on(airbyte, backend):
+def test_given_a_token_revoked_by_airbyte_when_called_then_the_client_buys_a_new_one_and_goes_on(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     client = _client(airbyte)
     client.start_sync(CONNECTION)
     backend.tokens.clear()
@@ -78,7 +86,9 @@ def test_given_a_token_revoked_by_airbyte_when_called_then_the_client_buys_a_new
         (["running", "cancelled"], "cancelled", False),
     ],
 )
-def test_given_a_job_when_waited_for_then_the_outcome_is_its_final_status(airbyte, backend, statuses, final, ok):
+def test_given_a_job_when_waited_for_then_the_outcome_is_its_final_status(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend, statuses: list[str], final: str, ok: bool
+) -> None:
     backend.connections[CONNECTION] = statuses
     client = _client(airbyte)
     job_id = client.start_sync(CONNECTION)
@@ -90,7 +100,9 @@ def test_given_a_job_when_waited_for_then_the_outcome_is_its_final_status(airbyt
     assert backend.jobs[int(job_id)].reads == len(statuses)
 
 
-def test_given_a_job_that_keeps_running_when_the_wait_times_out_then_the_outcome_is_not_ok(airbyte, backend):
+def test_given_a_job_that_keeps_running_when_the_wait_times_out_then_the_outcome_is_not_ok(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     backend.connections[CONNECTION] = ["running"]
     client = _client(airbyte)
     job_id = client.start_sync(CONNECTION)
@@ -101,7 +113,9 @@ def test_given_a_job_that_keeps_running_when_the_wait_times_out_then_the_outcome
     assert "still running after 0.2 s" in outcome.message
 
 
-def test_given_airbyte_unavailable_for_a_while_when_waited_for_then_polling_goes_on_to_the_outcome(airbyte, backend):
+def test_given_airbyte_unavailable_for_a_while_when_waited_for_then_polling_goes_on_to_the_outcome(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     backend.connections[CONNECTION] = ["running", "succeeded"]
     client = _client(airbyte)
     job_id = client.start_sync(CONNECTION)
@@ -113,7 +127,9 @@ def test_given_airbyte_unavailable_for_a_while_when_waited_for_then_polling_goes
     assert backend.unavailable_reads == 0
 
 
-def test_given_airbyte_unavailable_until_the_deadline_when_waited_for_then_the_outcome_says_so(airbyte, backend):
+def test_given_airbyte_unavailable_until_the_deadline_when_waited_for_then_the_outcome_says_so(
+    airbyte: FakeAirbyteApi, backend: AirbyteBackend
+) -> None:
     client = _client(airbyte)
     job_id = client.start_sync(CONNECTION)
     backend.unavailable_reads = 10_000
@@ -123,7 +139,9 @@ def test_given_airbyte_unavailable_until_the_deadline_when_waited_for_then_the_o
     assert not outcome.ok and "HTTP 503" in outcome.message
 
 
-def test_given_a_wrong_secret_when_a_sync_starts_then_the_error_names_the_client_id_and_not_the_secret(airbyte):
+def test_given_a_wrong_secret_when_a_sync_starts_then_the_error_names_the_client_id_and_not_the_secret(
+    airbyte: FakeAirbyteApi,
+) -> None:
     wrong = "not-the-secret-7a1b"
 
     with pytest.raises(AirbyteAuthError) as raised:
@@ -135,14 +153,16 @@ def test_given_a_wrong_secret_when_a_sync_starts_then_the_error_names_the_client
     assert wrong not in message and wrong not in repr(_client(airbyte, secret=wrong))
 
 
-def test_given_a_connection_the_application_cannot_see_when_a_sync_starts_then_the_refusal_is_an_auth_error(airbyte):
+def test_given_a_connection_the_application_cannot_see_when_a_sync_starts_then_the_refusal_is_an_auth_error(
+    airbyte: FakeAirbyteApi,
+) -> None:
     with pytest.raises(AirbyteAuthError) as raised:
         _client(airbyte).start_sync("00000000-0000-0000-0000-000000000000")
 
     assert raised.value.status == 403 and "no access to connection" in str(raised.value)
 
 
-def test_given_no_airbyte_listening_when_a_sync_starts_then_the_error_says_it_could_not_be_reached():
+def test_given_no_airbyte_listening_when_a_sync_starts_then_the_error_says_it_could_not_be_reached() -> None:
     client = AirbyteJobs("http://127.0.0.1:9/v1", "ledgerbridge-app", SECRET, request_timeout=2)
 
     with pytest.raises(AirbyteError) as raised:
@@ -152,7 +172,7 @@ def test_given_no_airbyte_listening_when_a_sync_starts_then_the_error_says_it_co
     assert SECRET not in str(raised.value)
 
 
-def test_given_the_fake_when_a_body_breaks_the_published_schema_then_it_answers_400(airbyte):
+def test_given_the_fake_when_a_body_breaks_the_published_schema_then_it_answers_400(airbyte: FakeAirbyteApi) -> None:
     token = requests.post(
         f"{airbyte.url}/applications/token",
         json={"client_id": "ledgerbridge-app", "client_secret": SECRET, "grant_type": "client_credentials"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,11 +17,12 @@ from ledgerbridge.home import DataHome
 from ledgerbridge.service_status import LiveInfo, ServiceStatus, collect
 from ledgerbridge.state_store import StateStore
 
+Ran = tuple[ConnectionFile, DataHome]
 NEXT_RUN = datetime(2031, 5, 4, 10, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def two_runs(widgets_file, ledgerbridge_home: Path) -> tuple[ConnectionFile, DataHome]:
+def two_runs(widgets_file: Callable[..., Path], ledgerbridge_home: Path) -> Ran:
     """widgets-to-recorder synced twice: cleanly (widgets 1-3), then 4-6 with widget 5 refused by the destination."""
     clean = widgets_file(source={"count": 3})
     assert main(["sync", str(clean)]) == 0
@@ -39,7 +41,9 @@ def _live(**overrides: object) -> LiveInfo:
     return LiveInfo(**values)  # type: ignore[arg-type]
 
 
-def test_given_a_clean_run_then_a_failed_one_when_collected_then_the_newest_run_and_its_failure_come_first(two_runs):
+def test_given_a_clean_run_then_a_failed_one_when_collected_then_the_newest_run_and_its_failure_come_first(
+    two_runs: Ran,
+) -> None:
     connections, home = two_runs
 
     status = collect(home, connections, _live(), now=NEXT_RUN - timedelta(minutes=5))
@@ -58,8 +62,8 @@ def test_given_a_clean_run_then_a_failed_one_when_collected_then_the_newest_run_
 
 
 def test_given_a_run_that_never_finished_when_collected_then_it_shows_running_only_while_the_service_runs_it(
-    two_runs,
-):
+    two_runs: Ran,
+) -> None:
     connections, home = two_runs
     store = StateStore(home.state_db)
     store.run_started("20990101T000000000000Z", "widgets-to-recorder")
@@ -73,7 +77,7 @@ def test_given_a_run_that_never_finished_when_collected_then_it_shows_running_on
     assert running.connections[0].runs_by_outcome == {"ok": 1, "failed": 1}
 
 
-def test_given_an_error_naming_an_email_and_a_secret_when_collected_then_neither_is_shown(two_runs):
+def test_given_an_error_naming_an_email_and_a_secret_when_collected_then_neither_is_shown(two_runs: Ran) -> None:
     connections, home = two_runs
     store = StateStore(home.state_db)
     store.run_started("20990101T000000000000Z", "widgets-to-recorder")
@@ -94,7 +98,9 @@ def test_given_an_error_naming_an_email_and_a_secret_when_collected_then_neither
         assert leak not in message and leak not in page
 
 
-def test_given_collected_runs_when_the_page_is_rendered_then_a_person_reads_counts_failure_and_next_run(two_runs):
+def test_given_collected_runs_when_the_page_is_rendered_then_a_person_reads_counts_failure_and_next_run(
+    two_runs: Ran,
+) -> None:
     connections, home = two_runs
 
     page = status_page.render(collect(home, connections, _live(), now=NEXT_RUN - timedelta(minutes=5)))
@@ -106,7 +112,7 @@ def test_given_collected_runs_when_the_page_is_rendered_then_a_person_reads_coun
     assert "<script" not in page
 
 
-def test_given_markup_in_a_failure_message_when_rendered_then_it_is_escaped_text(two_runs):
+def test_given_markup_in_a_failure_message_when_rendered_then_it_is_escaped_text(two_runs: Ran) -> None:
     connections, home = two_runs
     store = StateStore(home.state_db)
     store.run_started("20990101T000000000000Z", "widgets-to-recorder")
@@ -119,7 +125,9 @@ def test_given_markup_in_a_failure_message_when_rendered_then_it_is_escaped_text
     assert "&lt;script&gt;x()&lt;/script&gt;" in page
 
 
-def test_given_collected_runs_when_metrics_are_scraped_then_prometheus_reads_the_last_run_and_the_schedule(two_runs):
+def test_given_collected_runs_when_metrics_are_scraped_then_prometheus_reads_the_last_run_and_the_schedule(
+    two_runs: Ran,
+) -> None:
     connections, home = two_runs
     status: ServiceStatus = collect(home, connections, _live())
     last = status.connections[0].runs[0]

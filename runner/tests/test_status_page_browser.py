@@ -14,7 +14,7 @@ import io
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,7 +109,7 @@ class Ran:
 
 
 @pytest.fixture
-def three_connections(widgets_file, tmp_path: Path, ledgerbridge_home: Path) -> Ran:
+def three_connections(widgets_file: Callable[..., Path], tmp_path: Path, ledgerbridge_home: Path) -> Ran:
     """orders (Exact → eAccounting on the emulators) ran once; widgets-to-recorder ran twice, the second run refused
     widget 5; stock-to-exact has not run yet."""
     home = DataHome.resolve(ledgerbridge_home)
@@ -142,7 +142,7 @@ def three_connections(widgets_file, tmp_path: Path, ledgerbridge_home: Path) -> 
 
 def test_given_three_connections_when_a_person_opens_the_status_page_then_they_see_each_with_its_runs_and_failures(
     browser: webdriver.Chrome, three_connections: Ran
-):
+) -> None:
     ran = three_connections
     now = datetime.now(UTC).replace(microsecond=0)
     live = LiveInfo(
