@@ -1,6 +1,6 @@
 """The status page as a person sees it: Debian's headless Chromium loads it over loopback HTTP after real runs (Exact
 orders into eAccounting on the emulators, with every API call counted; a connection whose destination refuses a record;
-one that has not run yet).
+one that has not run yet), with JavaScript switched off in the browser.
 
 The page is served by a stdlib server here (the page is what is under test, not `serve`'s routing). The browser is
 installed by docker/ensure-browser.sh (`make tools`); when it cannot be installed or started this test fails, as the
@@ -64,6 +64,8 @@ def browser() -> Iterator[webdriver.Chrome]:
     options.binary_location = chromium
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100"):
         options.add_argument(argument)
+    # JavaScript off for every page: the status page must be complete without it.
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
     try:
         # The driver path is given, so Selenium never tries to download one.
         chrome = webdriver.Chrome(options=options, service=Service(executable_path=driver))
