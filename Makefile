@@ -13,11 +13,13 @@ venv: $(VENV)/.installed
 
 # Pinned tools that must not share .venv's dependency set (each pulls versions the connectors do not run with):
 # Poetry, to keep each connector's poetry.lock checked, and PyAirbyte, to run the connectors as Python users do.
+# Debian's Chromium (with its WebDriver) is installed once per machine when missing, for the status page's browser test.
 POETRY_VERSION := 2.5.1
 PYAIRBYTE_VERSION := 0.71.3
 TOOLS := .venv-tools
 PYAIRBYTE := .venv-pyairbyte
 tools: $(TOOLS)/.installed $(PYAIRBYTE)/.installed
+	bash docker/ensure-browser.sh
 
 $(TOOLS)/.installed: Makefile
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,18 @@ CREATE TABLE IF NOT EXISTS runs (
     PRIMARY KEY (run_id, connection)
 );
 """
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One connection's part of a run as recorded in ``runs``; ``finished_at`` is None while it runs (or if it died)."""
+
+    run_id: str
+    connection: str
+    started_at: float
+    finished_at: float | None
+    outcome: str | None
+    summary: dict[str, Any] | None
 
 
 class StateStore:
@@ -102,3 +115,23 @@ class StateStore:
                 "UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE run_id = ? AND connection = ?",
                 (time.time(), outcome, json.dumps(summary), run_id, connection),
             )
+
+    def last_runs(self, connection: str, limit: int) -> list[RunRow]:
+        """The connection's ``limit`` most recent runs, newest first."""
+        rows = self._db.execute(
+            "SELECT run_id, connection, started_at, finished_at, outcome, summary FROM runs"
+            " WHERE connection = ? ORDER BY started_at DESC, run_id DESC LIMIT ?",
+            (connection, limit),
+        ).fetchall()
+        return [
+            RunRow(run_id, name, started, finished, outcome, json.loads(summary) if summary else None)
+            for run_id, name, started, finished, outcome, summary in rows
+        ]
+
+    def outcome_counts(self, connection: str) -> dict[str, int]:
+        """How many of the connection's runs ended each way (``ok``, ``failed``); unfinished runs are not counted."""
+        rows = self._db.execute(
+            "SELECT outcome, COUNT(*) FROM runs WHERE connection = ? AND outcome IS NOT NULL GROUP BY outcome",
+            (connection,),
+        ).fetchall()
+        return {outcome: count for outcome, count in rows}
