@@ -102,3 +102,19 @@ class StateStore:
                 "UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE run_id = ? AND connection = ?",
                 (time.time(), outcome, json.dumps(summary), run_id, connection),
             )
+
+    def recent_runs(self, connection: str, limit: int) -> list[dict[str, Any]]:
+        """The summaries of the connection's last finished runs, newest first."""
+        rows = self._db.execute(
+            "SELECT summary FROM runs WHERE connection = ? AND summary IS NOT NULL ORDER BY started_at DESC LIMIT ?",
+            (connection, limit),
+        ).fetchall()
+        found = []
+        for (text,) in rows:
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict):
+                found.append(value)
+        return found
