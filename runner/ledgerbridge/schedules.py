@@ -103,8 +103,9 @@ class LastRuns:
 
 
 def next_run(schedule: Schedule, last: datetime | None, now: datetime) -> datetime:
-    """The next moment to run: ``now`` when a slot passed since ``last`` (all missed slots make one run)."""
+    """The next moment to run: ``now`` when a slot passed since ``last`` (all missed slots make one run), and on the
+    very first start (the connection has never been synced by the service)."""
     if last is None:
-        return schedule.next_after(now)
+        return now
     due = schedule.next_after(last)
     return now if due <= now else due

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from rich.console import Console
 
@@ -90,6 +90,8 @@ class LocalTarget:
         self.connections = connections
         self.home = home
         self.reporter = PlainLines(console)
+        # Each source is discovered once per service: a discover is a process start on every run's path otherwise.
+        self.catalogs: dict[tuple[str, str], dict[str, Any]] = {}
 
     def run(self, connection: Connection, reason: str) -> RunReport:
         files = [connection.source.config, connection.destination.config]
@@ -99,7 +101,12 @@ class LocalTarget:
             self.home.locks, [connection.name], files, wait=LOCK_WAIT_SECONDS, command=f"ledgerbridge serve ({reason})"
         ):
             result = run_connections(
-                self.connections, self.home, self.reporter, only=[connection.name], with_dependencies=False
+                self.connections,
+                self.home,
+                self.reporter,
+                only=[connection.name],
+                with_dependencies=False,
+                catalogs=self.catalogs,
             )
         outcome = result.outcomes[0] if result.outcomes else None
         if outcome is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ from .serve_http import WEBHOOK_PREFIX
 from .webhook_topics import topics_of
 
 DESCRIPTION = "ledgerbridge serve"
+# The client logs the way a connector does (Airbyte LOG lines on stdout); a command prints its own lines instead.
+_QUIET = logging.getLogger("ledgerbridge.webhooks.exact")
+_QUIET.propagate = False
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,11 @@ def _client(config_path: Path, home: DataHome) -> Iterator[tuple[ExactOnlineClie
         before = repr(config.get("credentials"))
         # The CDK authenticator announces a rotated token as a CONTROL message on stdout, meant for a platform;
         # here the token goes straight into the file instead.
+        pacer_logger = logging.getLogger("airbyte")  # the pacer's budget lines are for a runner reading a connector
+        level = pacer_logger.level
+        pacer_logger.setLevel(logging.WARNING)
         with contextlib.redirect_stdout(io.StringIO()):
-            client = ExactOnlineClient(config)
+            client = ExactOnlineClient(config, logger=_QUIET)
             try:
                 listed = config.get("divisions")
                 divisions = [int(d) for d in listed] if isinstance(listed, list) and listed else []
@@ -96,5 +103,6 @@ def _client(config_path: Path, home: DataHome) -> Iterator[tuple[ExactOnlineClie
                     divisions = [int(division)] if division is not None else [client.current_division()]
                 yield client, divisions
             finally:
+                pacer_logger.setLevel(level)
                 if repr(config.get("credentials")) != before:
                     ConnectorConfigFile(config_path).absorb_rotated(config)
