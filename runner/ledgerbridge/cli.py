@@ -244,7 +244,14 @@ def _webhooks(arguments: argparse.Namespace, home: DataHome, console: Console) -
     path: Path = arguments.connection_file
     connections = load_connection_file(path)
     change = subscribe_all if arguments.action == "subscribe" else unsubscribe_all
-    changes = change(path, connections, home)
+    try:
+        changes = change(path, connections, home)
+    except (ConnectionFileError, RunLockBusy):
+        raise
+    except Exception as error:  # the client's refusals (token, HTTP status) are the user's to read, not a traceback
+        message = getattr(error, "message", None) or str(error)
+        Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {message}", highlight=False)
+        return EXIT_FAILED
     for made in changes:
         console.print(f"{made.config.name}: division {made.division}: {made.topic}: {made.action}", highlight=False)
     if not changes:
