@@ -43,9 +43,10 @@ class ServeHttp:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
-        return f"http://{shown}:{port}"
+        address = self.server.server_address
+        host = address[0] if isinstance(address[0], str) else address[0].decode()
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{address[1]}"
 
     def start(self) -> None:
         self._thread.start()
