@@ -214,6 +214,7 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
 def _serve(arguments: argparse.Namespace, home: DataHome, console: Console) -> int:
     from .exact_budget import check_budget
     from .serve import Service
+    from .serve_pages import pages_for
 
     path: Path = arguments.connection_file
     connections = load_connection_file(path)
@@ -233,7 +234,7 @@ def _serve(arguments: argparse.Namespace, home: DataHome, console: Console) -> i
     return service.serve(
         arguments.host,
         arguments.port,
-        {},
+        pages_for(service),
         lambda url: console.print(f"serving {path} on {url} (SIGTERM or Ctrl-C stops)", highlight=False),
     )
 
