@@ -68,7 +68,7 @@ def main() -> int:
         samples: list[tuple[float, int, int]] = []
         created: list[str] = []
         try:
-            _wait_for(lambda: any("run-finished" in line or "run-failed" in line for line in lines), 300, lines)
+            _wait_for(lambda: any("run-finished" in line or "run-failed" in line for line in lines), 600, lines)
             subscribed = ledgerbridge(home, "webhooks", "subscribe", str(path))
             subscribed.communicate(timeout=120)
             desk = ExactOrderDesk(exact)

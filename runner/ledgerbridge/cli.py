@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import re
@@ -217,6 +218,8 @@ def _serve(arguments: argparse.Namespace, home: DataHome, console: Console) -> i
     from .serve_pages import pages_for
 
     path: Path = arguments.connection_file
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # a service's lines reach the journal (or a pipe) as they happen
     connections = load_connection_file(path)
     preflight(path, connections, connections.in_dependency_order(), home)
     store = StateStore(home.state_db)
