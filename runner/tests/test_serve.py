@@ -19,7 +19,9 @@ import requests
 import yaml
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge.exact_budget import BudgetWatch
 from ledgerbridge.schedules import Schedule, next_run
+from ledgerbridge.state_store import StateStore
 from ledgerbridge_testkit.runner_process import alive, children_of, ledgerbridge, wait_until, write_orders_connection
 
 SECRET = "test-webhook-secret"
@@ -108,6 +110,18 @@ def test_given_an_interval_and_a_cron_schedule_when_runs_were_missed_then_one_ru
     assert every.runs_per_day() == 144
 
 
+def test_given_a_division_below_the_reserve_when_a_scheduled_run_is_due_then_it_waits_for_exacts_daily_reset():
+    watch = BudgetWatch(reserve=250)
+    reset = datetime.now(UTC) + timedelta(hours=3)
+    reset_ms = int(reset.timestamp() * 1000)
+    watch.absorb("orders", {"7095": {"remaining": 4000, "limit": 5000, "reset_ms": reset_ms, "calls": 12}})
+    assert watch.wait_until("orders") is None and watch.left("orders") == 4000
+    watch.absorb("stock", {"7095": {"remaining": 200, "limit": 5000, "reset_ms": reset_ms, "calls": 30}})
+    assert watch.wait_until("orders") == datetime.fromtimestamp(reset_ms / 1000, UTC)  # the division they share
+    assert watch.left("orders") == 200
+    assert watch.wait_until("invoices") is None  # never ran: its division is not known yet
+
+
 def test_given_a_bad_schedule_when_loading_then_exit_2_names_the_key(tmp_path, widgets_file):
     path = widgets_file()
     document = yaml.safe_load(path.read_text())
@@ -176,6 +190,11 @@ def test_given_callbacks_when_forged_valid_repeated_and_bursty_then_401_and_one_
         started = service.activity("run-started")
         assert [e["connection"] for e in started] == ["orders"]
         assert started[0]["reason"] == "webhook SalesOrders Create"
+        store = StateStore(tmp_path / "home" / "state.sqlite3")
+        budget = store.recent_runs("orders", 1)[0]["exact_budget"]
+        store.close()
+        seen = budget[str(division)]  # the source's pacer lines, as the run stored them for the next estimate
+        assert seen["limit"] == 5000 and seen["calls"] > 0 and seen["remaining"] <= 5000 - seen["calls"]
         other_division = requests.post(hook, data=_callback("SalesOrders", division + 1, "k9"), timeout=10)
         assert "no connection reads it" in other_division.text
     finally:
