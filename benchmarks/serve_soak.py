@@ -51,7 +51,9 @@ def main() -> int:
     faults = [f"500:{args.fault_rate / 2}", f"503:{args.fault_rate / 2}"]
     with (
         tempfile.TemporaryDirectory() as folder,
-        EmulatorProcess("exact-online-emulator", "--minutely-limit", "0", "--webhook-secret", SECRET) as exact,
+        EmulatorProcess(
+            "exact-online-emulator", "--minutely-limit", "0", "--daily-limit", "50000", "--webhook-secret", SECRET
+        ) as exact,
         EmulatorProcess("eaccounting-emulator", *[f"--fault={rule}" for rule in faults]) as eaccounting,
     ):
         root = Path(folder)
@@ -61,6 +63,8 @@ def main() -> int:
         port = _free_port()
         document["webhooks"] = {"callback_url": f"http://127.0.0.1:{port}", "secret": SECRET, "debounce_seconds": 1}
         document["connections"][0]["every"] = "1m"
+        # A 1-minute schedule is over Exact's real 5,000 a day (serve refuses it); the soak's emulated app has more.
+        document["exact_budget"] = {"daily_limit": 50_000}
         path.write_text(json.dumps(document, indent=2))
         service = ledgerbridge(home, "serve", str(path), "--port", str(port))
         lines: list[str] = []
