@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from figures import report
@@ -130,7 +131,7 @@ def _exact_api_calls(exact: EmulatorProcess) -> int:
     return len(exact.requests_log())
 
 
-def _wait_for(condition, seconds: float, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(condition: Callable[[], bool], seconds: float, lines: list[str]) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
