@@ -34,6 +34,8 @@ BENCHMARKS = [
     ("exact_writes.py", [], 6, "eAccounting → Exact vs per-record lookup-then-write"),
     ("scale.py", [], 9, "memory: 1M accounts read; 100k orders source → destination, written for real"),
     ("money_properties.py", [], 14, "10,000 random documents per money property, both directions"),
+    ("serve_latency.py", [], 19, "serve: 50 Exact orders by webhook into eAccounting, latency and calls"),
+    ("serve_soak.py", ["--minutes", "5"], 19, "serve: webhooks + schedules + 10 % faults; lost, twice, RSS, fds"),
     ("reconcile.py", [], 14, "reconcile: calls per 1,000 documents per system; memory 10k → 100k orders"),
 ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import re
@@ -93,6 +94,15 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("options", nargs=argparse.REMAINDER)
 
     commands.add_parser("demo", help="both emulators, every flow, then an incremental second run")
+
+    command = commands.add_parser("serve", help="run the connections by their schedules and Exact's webhooks")
+    command.add_argument("connection_file", type=Path)
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    command.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 = any free)")
+
+    command = commands.add_parser("webhooks", help="Exact Online webhook subscriptions for the file's connections")
+    command.add_argument("action", choices=["subscribe", "unsubscribe"])
+    command.add_argument("connection_file", type=Path)
     return parser
 
 
@@ -195,7 +205,62 @@ def _dispatch(arguments: argparse.Namespace, console: Console) -> int:
         from .demo import run_demo
 
         return run_demo(console, home)
+    if command == "serve":
+        return _serve(arguments, home, console)
+    if command == "webhooks":
+        return _webhooks(arguments, home, console)
     raise AssertionError(command)
+
+
+def _serve(arguments: argparse.Namespace, home: DataHome, console: Console) -> int:
+    from .exact_budget import check_budget
+    from .serve import Service
+    from .serve_pages import pages_for
+
+    path: Path = arguments.connection_file
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)  # a service's lines reach the journal (or a pipe) as they happen
+    connections = load_connection_file(path)
+    preflight(path, connections, connections.in_dependency_order(), home)
+    store = StateStore(home.state_db)
+    try:
+        loads = check_budget(path, connections, store)
+    finally:
+        store.close()
+    for load in loads:
+        console.print(
+            f"Exact {load.division}: schedules use about {load.per_day:,} of "
+            f"{connections.exact_budget.daily_limit:,} calls a day",
+            highlight=False,
+        )
+    service = Service(path, connections, home, console)
+    return service.serve(
+        arguments.host,
+        arguments.port,
+        pages_for(service),
+        lambda url: console.print(f"serving {path} on {url} (SIGTERM or Ctrl-C stops)", highlight=False),
+    )
+
+
+def _webhooks(arguments: argparse.Namespace, home: DataHome, console: Console) -> int:
+    from .webhook_commands import subscribe_all, unsubscribe_all
+
+    path: Path = arguments.connection_file
+    connections = load_connection_file(path)
+    change = subscribe_all if arguments.action == "subscribe" else unsubscribe_all
+    try:
+        changes = change(path, connections, home)
+    except (ConnectionFileError, RunLockBusy):
+        raise
+    except Exception as error:  # the client's refusals (token, HTTP status) are the user's to read, not a traceback
+        message = getattr(error, "message", None) or str(error)
+        Console(stderr=True, soft_wrap=True).print(f"[red]error:[/red] {message}", highlight=False)
+        return EXIT_FAILED
+    for made in changes:
+        console.print(f"{made.config.name}: division {made.division}: {made.topic}: {made.action}", highlight=False)
+    if not changes:
+        console.print("no subscription to change (no connection reads an Exact stream incrementally)")
+    return EXIT_OK
 
 
 def _locked(home: DataHome, connections: list[Connection], wait: float | None) -> AbstractContextManager[None]:

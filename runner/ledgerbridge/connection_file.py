@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .schedules import Schedule, ScheduleError
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
@@ -40,12 +50,61 @@ class StreamChoice(_Strict):
     sync_mode: Literal["incremental", "full_refresh"] | None = None
 
 
+class AirbyteConnection(_Strict):
+    """An Airbyte instance that runs this connection: ``serve`` starts its sync there instead of a local run."""
+
+    url: str = Field(
+        pattern=r"^https?://\S+$", description="the public API root, e.g. https://airbyte.example.com/api/public/v1"
+    )
+    connection_id: str = Field(min_length=1)
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+
+
 class Connection(_Strict):
     name: str = Field(pattern=NAME_PATTERN)
     source: ConnectorRef
     destination: DestinationRef
     streams: list[StreamChoice] = Field(min_length=1)
     depends_on: list[str] = Field(default_factory=list)
+    schedule: str | None = Field(default=None, description='cron syntax for `serve`, e.g. "*/10 * * * *"')
+    every: str | None = Field(default=None, description="an interval for `serve`, e.g. 10m, 2h, 1d")
+    airbyte: AirbyteConnection | None = None
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                Schedule.cron(value)
+            except ScheduleError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _interval(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                Schedule.interval(value)
+            except ScheduleError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_timing(self) -> Connection:
+        if self.schedule is not None and self.every is not None:
+            raise ValueError("schedule, every: give one of them, not both")
+        return self
+
+    @property
+    def timing(self) -> Schedule | None:
+        """When ``serve`` runs this connection by the clock (None: only on webhooks or not at all)."""
+        if self.schedule is not None:
+            return Schedule.cron(self.schedule)
+        if self.every is not None:
+            return Schedule.interval(self.every)
+        return None
 
     @field_validator("streams", mode="before")
     @classmethod
@@ -69,10 +128,35 @@ class ActivityLogSettings(_Strict):
     retention_days: int = Field(default=30, ge=1)
 
 
+class WebhookSettings(_Strict):
+    """Exact Online webhooks for ``serve``: where Exact reaches the service, and the app's secret that signs them."""
+
+    callback_url: str = Field(description="public https URL of `serve`'s root (a reverse proxy in front of it)")
+    secret: SecretStr = Field(description="the app's webhook secret (Exact App Center); signs every callback")
+    debounce_seconds: float = Field(default=2.0, ge=0, le=300, description="events within this window: one run")
+
+    @field_validator("callback_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        from exact_online_client.webhook_subscriptions import check_callback_url
+
+        check_callback_url(value)
+        return value.rstrip("/")
+
+
+class ExactBudgetSettings(_Strict):
+    """Exact Online's per-division call budget, and how much of it ``serve`` leaves untouched."""
+
+    daily_limit: int = Field(default=5000, ge=1)
+    reserve: int = Field(default=250, ge=0, description="below this many calls left today, scheduled runs wait")
+
+
 class ConnectionFile(_Strict):
     connections: list[Connection] = Field(min_length=1)
     notify: list[str] = Field(default_factory=list, description="apprise URLs told about every failure")
     activity_log: ActivityLogSettings = Field(default_factory=ActivityLogSettings)
+    webhooks: WebhookSettings | None = None
+    exact_budget: ExactBudgetSettings = Field(default_factory=ExactBudgetSettings)
 
     @model_validator(mode="after")
     def _names_and_dependencies(self) -> ConnectionFile:

@@ -66,6 +66,9 @@ class ConnectionOutcome:
     # Per target entity (eAccounting "orders", "customers", Exact "crm/Accounts", …): what each write did. One source
     # record may create a customer and update an order; counted per entity, both show, each once.
     entities: dict[str, StreamTally] = field(default_factory=dict)
+    # Exact division → the last {"remaining", "limit", "reset_ms", "calls"} its rate-limit headers showed this run
+    # (source and destination each count their own calls; ``calls`` here is their sum).
+    exact_budget: dict[str, dict[str, int | None]] = field(default_factory=dict)
 
     def tally(self, stream: str) -> StreamTally:
         return self.streams.setdefault(stream, StreamTally())
@@ -93,4 +96,5 @@ class ConnectionOutcome:
             "seconds": round(self.seconds, 2),
             "dry_run": self.dry_run,
             "not_run_because": self.not_run_because,
+            "exact_budget": self.exact_budget,
         }

@@ -32,6 +32,8 @@ from .progress import Reporter
 from .state_store import StateStore
 from .stop_signals import STOP
 
+# The line exact_online_client's pacer logs after each answer (exact_online_client.rate_limits.BUDGET_EVENT).
+BUDGET_EVENT = "exact_budget"
 FORWARDED = frozenset({"RECORD", "STATE"})
 # How a ledgerbridge destination's closing error trace starts when records failed (its internal_message).
 FAILED_RECORDS = "failed_records"
@@ -82,6 +84,8 @@ class ConnectionRun:
         self._config_lock = threading.Lock()
         self._activity_lock = threading.Lock()
         self._logs_lock = threading.Lock()
+        self._budget_lock = threading.Lock()
+        self._budget_calls: dict[str, dict[str, int]] = {}
         self._stopping = threading.Event()
         self._failed_records_trace: dict[str, Any] | None = None
 
@@ -201,7 +205,8 @@ class ConnectionRun:
                 elif kind == "CONTROL":
                     self._persist(self.source_config, message)
                 elif kind == "LOG":
-                    self._keep_log("source", message)
+                    if not self._budget_line("source", message):
+                        self._keep_log("source", message)
                 else:
                     self._note_error("source", message)
         except BrokenPipeError:
@@ -274,11 +279,29 @@ class ConnectionRun:
                 self.outcome.api_calls[system] = self.outcome.api_calls.get(system, 0) + calls
         elif event == "activity":
             self._activity(payload)
+        elif event == BUDGET_EVENT:
+            return self._budget_line("destination", message)
         elif event == "preview":
             if self.context.dry_run:  # on the terminal only: never into the activity log or the log files
                 self.context.reporter.write_planned(describe(self.connection.name, payload))
         else:
             return False
+        return True
+
+    def _budget_line(self, role: str, message: dict[str, Any]) -> bool:
+        """Exact's daily budget as a connector saw it (``{"event": "exact_budget", …}``, one line per answer)."""
+        payload = structured_log(message)
+        if payload is None or payload.get("event") != BUDGET_EVENT or not isinstance(payload.get("division"), str):
+            return False
+        with self._budget_lock:
+            calls = self._budget_calls.setdefault(payload["division"], {})
+            calls[role] = _int_or_none(payload.get("calls")) or 0
+            self.outcome.exact_budget[payload["division"]] = {
+                "remaining": _int_or_none(payload.get("remaining")),
+                "limit": _int_or_none(payload.get("limit")),
+                "reset_ms": _int_or_none(payload.get("reset_ms")),
+                "calls": sum(calls.values()),
+            }
         return True
 
     def _activity(self, payload: dict[str, Any]) -> None:
@@ -315,6 +338,10 @@ def _writes_of(payload: dict[str, Any]) -> list[dict[str, Any]]:
     if payload.get("action") in ("created", "updated", "planned"):
         return [{"target": payload.get("target"), "action": payload.get("action")}]
     return []
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _signal(process: subprocess.Popen[bytes], action: str) -> None:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from .activity_log import ActivityLog
 from .api_calls import CallCounter, NoCounter, spent
@@ -55,8 +56,11 @@ def run_connections(
     with_dependencies: bool = True,
     counter: CallCounter | None = None,
     run_id: str | None = None,
+    catalogs: dict[tuple[str, str], dict[str, Any]] | None = None,
 ) -> RunResult:
-    """Runs ``only`` these connections (all when empty), with the ones they depend on unless told otherwise."""
+    """Runs ``only`` these connections (all when empty), with the ones they depend on unless told otherwise.
+
+    ``catalogs``: discovered catalogs to reuse and fill (a long-running service discovers each source once)."""
     counter = counter or NoCounter()
     result = RunResult(run_id or new_run_id())
     started = time.monotonic()
@@ -64,6 +68,8 @@ def run_connections(
     result.retention_removed = activity.apply_retention(connections.activity_log.retention_days)
     store = StateStore(home.state_db)
     context = RunContext(result.run_id, home, store, activity, reporter, dry_run=dry_run)
+    if catalogs is not None:
+        context.catalogs = catalogs
     stopped: dict[str, str] = {}
     try:
         for connection in connections.in_dependency_order(set(only) or None, with_dependencies=with_dependencies):

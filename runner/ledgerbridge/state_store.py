@@ -135,3 +135,19 @@ class StateStore:
             (connection,),
         ).fetchall()
         return {outcome: count for outcome, count in rows}
+
+    def recent_runs(self, connection: str, limit: int) -> list[dict[str, Any]]:
+        """The summaries of the connection's last finished runs, newest first."""
+        rows = self._db.execute(
+            "SELECT summary FROM runs WHERE connection = ? AND summary IS NOT NULL ORDER BY started_at DESC LIMIT ?",
+            (connection, limit),
+        ).fetchall()
+        found = []
+        for (text,) in rows:
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(value, dict):
+                found.append(value)
+        return found

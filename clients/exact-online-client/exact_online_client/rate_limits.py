@@ -7,6 +7,7 @@ It plugs into the CDK as an API budget, so every request of a stream or of the w
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -23,6 +24,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 logger = logging.getLogger("airbyte")
 
 _DIVISION_IN_PATH = re.compile(r"/api/v1/(?:beta/)?(\d+)/")
+# The structured LOG line a runner reads to see the division's daily budget (``{"event": "exact_budget", …}``).
+BUDGET_EVENT = "exact_budget"
 # Exact's window is the clock minute of its own servers; a little slack absorbs clock skew between them and us.
 RESET_SLACK_SECONDS = 1.0
 
@@ -113,6 +116,7 @@ class ExactRateLimitPacer(AbstractAPIBudget):
         self._clock = clock or SystemClock()
         self._reserve = reserve
         self._windows: dict[str, _Window] = {}
+        self._calls: dict[str, int] = {}
         self._lock = threading.Lock()
         self.waited_seconds = 0.0
 
@@ -146,6 +150,7 @@ class ExactRateLimitPacer(AbstractAPIBudget):
                 window.minutely_remaining -= 1
             if window.daily_remaining is not None:
                 window.daily_remaining -= 1
+            self._calls[division] = self._calls.get(division, 0) + 1
 
     def get_matching_policy(self, request: Any) -> AbstractCallRatePolicy | None:
         return None
@@ -167,3 +172,19 @@ class ExactRateLimitPacer(AbstractAPIBudget):
             if limits.daily_remaining is not None:
                 window.daily_remaining = limits.daily_remaining
                 window.daily_reset_ms = limits.daily_reset_ms
+            calls = self._calls.get(division, 0)
+        if limits.daily_remaining is not None:
+            # One line per answer: a runner scheduling several connections on one division backs off on it, and
+            # the last line of a run says how many calls the run spent (``calls`` counts this process's requests).
+            logger.info(
+                json.dumps(
+                    {
+                        "event": BUDGET_EVENT,
+                        "division": division,
+                        "remaining": limits.daily_remaining,
+                        "limit": limits.daily_limit,
+                        "reset_ms": limits.daily_reset_ms,
+                        "calls": calls,
+                    }
+                )
+            )
