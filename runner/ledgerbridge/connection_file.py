@@ -60,6 +60,15 @@ class AirbyteConnection(_Strict):
     client_id: str = Field(min_length=1)
     client_secret: SecretStr
 
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        # The client secret travels to this URL: plain http only where it cannot leave the machine.
+        from exact_online_client.webhook_subscriptions import check_callback_url
+
+        check_callback_url(value)
+        return value
+
 
 class Connection(_Strict):
     name: str = Field(pattern=NAME_PATTERN)

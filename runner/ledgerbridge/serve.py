@@ -24,15 +24,17 @@ from typing import Any, Protocol
 from rich.console import Console
 
 from .activity_log import ActivityLog, now_utc
+from .airbyte_jobs import AirbyteError, AirbyteJobs
 from .config_files import tighten_mode
 from .connection_file import AirbyteConnection, Connection, ConnectionFile
 from .exact_budget import BudgetWatch
 from .home import DataHome
 from .progress import PlainLines
 from .run_lock import RunLockBusy, run_lock
-from .runs import run_connections
+from .runs import new_run_id, run_connections
 from .schedules import LastRuns, next_run
 from .serve_http import Page, PageHandler, ServeHttp
+from .service_status import LiveInfo
 from .state_store import StateStore
 from .stop_signals import STOP
 from .webhook_topics import connections_for
@@ -74,13 +76,8 @@ AirbyteJobsFactory = Callable[[AirbyteConnection], AirbyteJobStarter]
 
 
 def airbyte_jobs_client(settings: AirbyteConnection) -> AirbyteJobStarter:
-    """The Airbyte public-API client (``ledgerbridge.airbyte_jobs``), imported when the first such run starts."""
-    from . import airbyte_jobs  # type: ignore[attr-defined,unused-ignore]
-
-    client: AirbyteJobStarter = airbyte_jobs.AirbyteJobs(
-        settings.url, settings.client_id, settings.client_secret.get_secret_value()
-    )
-    return client
+    """The Airbyte public-API client for the connection's instance."""
+    return AirbyteJobs(settings.url, settings.client_id, settings.client_secret.get_secret_value())
 
 
 class LocalTarget:
@@ -118,27 +115,41 @@ class LocalTarget:
 
 
 class AirbyteTarget:
-    """The connection's sync started on an Airbyte instance; the service waits for and reports the job's outcome."""
+    """The connection's sync started on an Airbyte instance; the service waits for and reports the job's outcome.
 
-    def __init__(self, factory: AirbyteJobsFactory = airbyte_jobs_client) -> None:
+    The job is stored as a run of the connection (outcome, the job's id and status, its error), so the status page,
+    the metrics and ``ledgerbridge log`` show Airbyte-run connections beside local ones."""
+
+    def __init__(self, home: DataHome, factory: AirbyteJobsFactory = airbyte_jobs_client) -> None:
+        self.home = home
         self.factory = factory
 
     def run(self, connection: Connection, reason: str) -> RunReport:
         assert connection.airbyte is not None
-        jobs = self.factory(connection.airbyte)
-        job_id = jobs.start_sync(connection.airbyte.connection_id)
-        outcome = jobs.wait(job_id, AIRBYTE_WAIT_SECONDS)
+        run_id = new_run_id()
+        store = StateStore(self.home.state_db)
+        try:
+            store.run_started(run_id, connection.name)
+            report = self._sync(connection.airbyte)
+            summary: dict[str, Any] = {"airbyte_job": report.airbyte_job, "trigger": reason}
+            if not report.ok:
+                summary["errors"] = [report.message]
+            store.run_finished(run_id, connection.name, "ok" if report.ok else "failed", summary)
+        finally:
+            store.close()
+        return report
+
+    def _sync(self, settings: AirbyteConnection) -> RunReport:
+        jobs = self.factory(settings)
+        try:
+            job_id = jobs.start_sync(settings.connection_id)
+        except AirbyteError as error:
+            return RunReport(False, f"Airbyte did not start the sync: {error}")
+        try:
+            outcome = jobs.wait(job_id, AIRBYTE_WAIT_SECONDS)
+        except AirbyteError as error:
+            return RunReport(False, f"Airbyte job {job_id}: its outcome is unknown: {error}", {}, job_id)
         return RunReport(outcome.ok, f"Airbyte job {job_id}: {outcome.status} {outcome.message}".strip(), {}, job_id)
-
-
-@dataclass(frozen=True)
-class LiveFigures:
-    """What only the running service knows, for the status page and metrics (service_status.LiveInfo's fields)."""
-
-    next_runs: dict[str, datetime | None]
-    exact_budget_left: dict[str, int | None]
-    running: frozenset[str]
-    airbyte_jobs: dict[str, str]
 
 
 class Service:
@@ -158,7 +169,7 @@ class Service:
         self.console = console
         self.by_name = {c.name: c for c in connections.connections}
         self.local = local or LocalTarget(connections, home, console)
-        self.airbyte = airbyte or AirbyteTarget()
+        self.airbyte = airbyte or AirbyteTarget(home)
         self.activity = ActivityLog(home.activity_log)
         self.budget = BudgetWatch(connections.exact_budget.reserve)
         self.last_runs = LastRuns(home.root / SCHEDULE_FILE)
@@ -291,7 +302,7 @@ class Service:
 
     # ----------------------------------------------------------------------------------------- what it shows
 
-    def live(self) -> LiveFigures:
+    def live(self) -> LiveInfo:
         with self._lock:
             running = frozenset({self._running} if self._running else set())
             queued = dict(self._due)
@@ -302,7 +313,7 @@ class Service:
             if name in queued:
                 candidates.append(now + timedelta(seconds=max(queued[name][0] - now_mono, 0)))
             next_runs[name] = min(candidates) if candidates else None
-        return LiveFigures(
+        return LiveInfo(
             next_runs=next_runs,
             exact_budget_left={name: self.budget.left(name) for name in self.by_name},
             running=running,

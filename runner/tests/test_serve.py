@@ -24,6 +24,8 @@ from ledgerbridge.schedules import Schedule, next_run
 from ledgerbridge.state_store import StateStore
 from ledgerbridge_testkit.runner_process import alive, children_of, ledgerbridge, wait_until, write_orders_connection
 
+from .fakes.airbyte_api import AirbyteBackend, FakeAirbyteApi
+
 SECRET = "test-webhook-secret"
 
 
@@ -255,3 +257,40 @@ def test_given_a_sync_running_when_sigterm_then_serve_stops_within_30_s_with_no_
         assert code == 0
         assert service.activity("serve-stopped")
         assert not [pid for pid in children if alive(pid)]
+
+
+def test_given_connections_run_by_airbyte_when_serve_starts_them_then_jobs_start_there_and_the_page_shows_them(
+    tmp_path, exact, eaccounting
+):
+    backend = AirbyteBackend(
+        client_id="ledgerbridge-app",
+        client_secret="airbyte-secret-1",
+        connections={"conn-ok": ["pending", "running", "succeeded"], "conn-bad": ["running", "failed"]},
+    )
+    path = write_orders_connection(tmp_path / "files", exact, eaccounting)
+    document = json.loads(path.read_text())
+    orders = document["connections"][0]
+    app = {"url": "", "client_id": "ledgerbridge-app", "client_secret": "airbyte-secret-1"}
+    with FakeAirbyteApi(backend) as airbyte:
+        orders["every"] = "1h"
+        orders["airbyte"] = {**app, "url": airbyte.url, "connection_id": "conn-ok"}
+        invoices = {**json.loads(json.dumps(orders)), "name": "invoices"}
+        invoices["airbyte"] = {**app, "url": airbyte.url, "connection_id": "conn-bad"}
+        document["connections"] = [orders, invoices]
+        path.write_text(json.dumps(document))
+        service = Serve(tmp_path / "home", path, _port())
+        try:
+            wait_until(lambda: len(service.activity("run-finished")) + len(service.activity("run-failed")) == 2, 90)
+            page = requests.get(service.url, timeout=10)
+            metrics = requests.get(f"{service.url}/metrics", timeout=10).text
+        finally:
+            assert service.stop() == 0
+    assert sorted(job.connection_id for job in backend.jobs.values()) == ["conn-bad", "conn-ok"]
+    assert [e["connection"] for e in service.activity("run-finished")] == ["orders"]
+    failed = service.activity("run-failed")
+    assert [e["connection"] for e in failed] == ["invoices"] and "failed" in failed[0]["reason"]
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "orders" in page.text and "invoices" in page.text and "Airbyte job" in page.text
+    assert 'ledgerbridge_runs_total{connection="orders",outcome="ok"} 1.0' in metrics
+    assert 'ledgerbridge_runs_total{connection="invoices",outcome="failed"} 1.0' in metrics
+    assert "airbyte-secret-1" not in page.text + metrics + "".join(service.lines)
