@@ -23,7 +23,7 @@ from destination_exact_online.exact_state import ExactState
 from destination_exact_online.quiet_http_log import http_logger
 from destination_exact_online.spec import connector_specification
 from destination_exact_online.target import ExactOnlineTarget
-from exact_online_client import ExactOnlineClient
+from exact_online_client import ExactOnlineApiError, ExactOnlineClient
 from exact_online_client.rate_limits import Clock
 from ledgerbridge_mappings import check_exact_rules
 from ledgerbridge_writer import Writer
@@ -51,6 +51,8 @@ class DestinationExactOnline(Destination):
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
         except AirbyteTracedException as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=error.message or "Exact Online refused")
+        except ExactOnlineApiError as error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
         except Exception as error:  # check reports, it does not crash (Airbyte destination contract)
             return AirbyteConnectionStatus(
                 status=Status.FAILED, message=f"Could not reach Exact Online: {type(error).__name__}"

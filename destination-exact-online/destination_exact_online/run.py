@@ -4,4 +4,7 @@ from destination_exact_online.destination import DestinationExactOnline
 
 
 def run() -> None:
+    # Line-buffered stdout: a rotated refresh token (CONNECTOR_CONFIG) and each committed STATE reach the platform
+    # at once, so a destination killed mid-sync loses neither.
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     DestinationExactOnline().run(sys.argv[1:])

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 DEFAULT_BASE_URL = "https://start.exactonline.nl"
 LOOPBACK_NAMES = {"localhost"}
+TOKEN_PATH = "/api/oauth2/token"  # noqa: S105 - a URL path
+AUTHORIZE_PATH = "/api/oauth2/auth"
+#: Exact Online grants an app every API it registered for; the authorisation request names no scope.
+AUTHORIZE_SCOPES: tuple[str, ...] = ()
 
 
 class ExactOnlineCredentials(BaseModel):
@@ -44,6 +48,15 @@ def normalise_base_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def token_endpoint(base_url: str) -> str:
+    return normalise_base_url(base_url) + TOKEN_PATH
+
+
+def authorize_endpoint(base_url: str) -> str:
+    """The consent page a user signs in on to authorise the app (the authorisation-code flow's first step)."""
+    return normalise_base_url(base_url) + AUTHORIZE_PATH
+
+
 class ExactOnlineConnection(BaseModel):
     """Where to talk to Exact Online and with which credentials (config keys as in the connector specs)."""
 
@@ -59,11 +72,7 @@ class ExactOnlineConnection(BaseModel):
 
     @property
     def token_url(self) -> str:
-        return f"{self.base_url}/api/oauth2/token"
-
-    @property
-    def authorize_url(self) -> str:
-        return f"{self.base_url}/api/oauth2/auth"
+        return token_endpoint(self.base_url)
 
     @property
     def me_url(self) -> str:
