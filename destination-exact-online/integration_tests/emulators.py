@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
 from ledgerbridge_testkit.connector_process import run_connector
 
 BIN = Path(sys.executable).parent

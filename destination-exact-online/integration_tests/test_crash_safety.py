@@ -1,5 +1,6 @@
-"""The destination killed from outside (SIGKILL, as a platform pod can be) once Exact has seen its Nth write, then rerun
-as Airbyte would: from the states it had echoed. Exact must end up with every record exactly once — no duplicates, no gaps."""
+"""The destination killed from outside (SIGKILL, as a platform pod can be) once Exact has seen its Nth write, then
+rerun as Airbyte would: from the states it had echoed. Exact must end up with every record exactly once — no
+duplicates, no gaps."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 
 from integration_tests.emulators import Connection, writes
 from integration_tests.test_end_to_end import MAPPING, live
-
 
 
 def assert_complete_and_unique(eaccounting, exact):

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import requests
+
 import eaccounting_client
 import exact_online_client
-import requests
 
 from .config_files import read_config, write_config_atomically
 

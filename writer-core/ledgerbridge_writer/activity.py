@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
+
 from ledgerbridge_mappings import Action, SourceRef
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from ledgerbridge_mappings import PlannedWrite, SourceRef
 
 from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of

@@ -9,7 +9,14 @@ from .config import Credentials, EAccountingConfig, InvalidConfigError, parse_co
 from .errors import ApiError, EAccountingApiError, EAccountingErrorHandler
 from .pacing import CALLS_PER_MINUTE, EndpointCallBudget
 from .paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, has_next_page, page_records, paging_params
-from .scopes import AUTHORIZE_SCOPES, READ_ONLY_SYNC_SCOPES, READ_SCOPES_BY_RESOURCE, REQUIRED_SCOPES, resource_of, scopes_for
+from .scopes import (
+    AUTHORIZE_SCOPES,
+    READ_ONLY_SYNC_SCOPES,
+    READ_SCOPES_BY_RESOURCE,
+    REQUIRED_SCOPES,
+    resource_of,
+    scopes_for,
+)
 from .urls import (
     PRODUCTION_API_URL,
     PRODUCTION_IDENTITY_URL,
