@@ -1,3 +1,4 @@
+import io
 import sys
 
 from destination_exact_online.destination import DestinationExactOnline
@@ -6,5 +7,6 @@ from destination_exact_online.destination import DestinationExactOnline
 def run() -> None:
     # Line-buffered stdout: a rotated refresh token (CONNECTOR_CONFIG) and each committed STATE reach the platform
     # at once, so a destination killed mid-sync loses neither.
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
     DestinationExactOnline().run(sys.argv[1:])

@@ -131,6 +131,8 @@ class ExactOnlineTarget(Target):
                 if not target_id:
                     raise RecordWriteError(collection, "Exact confirmed the create but returned no key")
             else:
+                if write.target_id is None:
+                    raise RecordWriteError(collection, f"an update was planned without the id of the {collection}")
                 self.client.update(self.division, collection, write.target_id, body)
                 target_id = write.target_id
         except AmbiguousWriteError as error:

@@ -27,6 +27,4 @@ class FiscalYearSlicedStream(EAccountingStream):
         fiscal_year_id = (stream_slice or {}).get("fiscal_year_id")
         for record in super().parse_response(response, **kwargs):
             # Part of the primary key; the API includes it, but the slice is the authority.
-            if record.get("FiscalYearId") is None:
-                record["FiscalYearId"] = fiscal_year_id
-            yield record
+            yield record if record.get("FiscalYearId") is not None else {**record, "FiscalYearId": fiscal_year_id}
