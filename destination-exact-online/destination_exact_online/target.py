@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from destination_exact_online.config import DestinationConfig
-from destination_exact_online.exact_state import ExactState, stock_only
+from destination_exact_online.lookups import ExactState, stock_only
 from destination_exact_online.lost_answers import GOODS_DELIVERIES, WrittenFinder
 from destination_exact_online.rejections import ErrorBudget, rejection_of
 from exact_online_client import AmbiguousWriteError, ExactOnlineApiError, ExactOnlineClient

@@ -10,9 +10,8 @@ from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAi
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from pydantic import ValidationError
 
-from exact_online_client import ExactOnlineClient, ExactOnlineConnection, ExactRateLimitPacer
+from exact_online_client import ExactOnlineClient, ExactOnlineConnection, ExactRateLimitPacer, InvalidConfigError
 from exact_online_client.rate_limits import Clock
 from source_exact_online.divisions import DivisionResolver
 from source_exact_online.endpoints import ENDPOINTS
@@ -31,12 +30,11 @@ class SourceExactOnline(AbstractSource):
         if self._client is None:
             try:
                 self._client = ExactOnlineClient(config, clock=self._clock)  # type: ignore[arg-type]
-            except ValidationError as error:
-                problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            except InvalidConfigError as error:
                 raise AirbyteTracedException(
-                    message=f"The Exact Online configuration is invalid: {problems}",
+                    message=f"The Exact Online configuration is invalid: {error}",
                     failure_type=FailureType.config_error,
-                ) from error
+                ) from None
         return self._client
 
     def configure(self, config: Mapping[str, Any], temp_dir: str) -> Mapping[str, Any]:

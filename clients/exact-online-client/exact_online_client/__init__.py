@@ -7,7 +7,9 @@ from exact_online_client.config import (
     DEFAULT_BASE_URL,
     ExactOnlineConnection,
     ExactOnlineCredentials,
+    InvalidConfigError,
     authorize_endpoint,
+    parse_config,
     token_endpoint,
 )
 from exact_online_client.errors import (
@@ -36,6 +38,7 @@ __all__ = [
     "ExactOnlineCredentials",
     "ExactOnlineErrorHandler",
     "ExactRateLimitPacer",
+    "InvalidConfigError",
     "RateLimitHeaders",
     "RecordTyper",
     "SystemClock",
@@ -45,6 +48,7 @@ __all__ = [
     "certainly_not_sent",
     "error_message_of",
     "next_page_url",
+    "parse_config",
     "parse_exact_datetime",
     "rows_of",
     "to_exact_datetime_literal",

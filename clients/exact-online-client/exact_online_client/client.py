@@ -15,7 +15,7 @@ from airbyte_cdk.sources.streams.http.error_handlers import ErrorHandler, ErrorR
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 
 from exact_online_client.auth import ExactOnlineAuthenticator
-from exact_online_client.config import ExactOnlineConnection
+from exact_online_client.config import parse_config
 from exact_online_client.errors import (
     ExactOnlineApiError,
     ExactOnlineBackoffStrategy,
@@ -68,7 +68,7 @@ class ExactOnlineClient:
         logger: logging.Logger | None = None,
         name: str = "exact_online",
     ) -> None:
-        self.connection = ExactOnlineConnection.model_validate(config)
+        self.connection = parse_config(config)
         self.authenticator = authenticator or ExactOnlineAuthenticator(config)
         self.pacer = pacer or ExactRateLimitPacer(clock=clock)
         self._name, self._logger = name, logger or logging.getLogger("airbyte")

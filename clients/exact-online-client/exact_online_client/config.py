@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from ledgerbridge_write_safety.settings_errors import invalid_settings
 
 DEFAULT_BASE_URL = "https://start.exactonline.nl"
 LOOPBACK_NAMES = {"localhost"}
@@ -81,3 +85,14 @@ class ExactOnlineConnection(BaseModel):
     def division_url(self, division: int | str) -> str:
         """Root of the REST resources of one division (company), ending in a slash."""
         return f"{self.base_url}/api/v1/{int(division)}/"
+
+
+class InvalidConfigError(ValueError):
+    """The configuration cannot work; the message names each setting at fault and never its value."""
+
+
+def parse_config(config: Mapping[str, Any]) -> ExactOnlineConnection:
+    try:
+        return ExactOnlineConnection.model_validate(dict(config))
+    except ValidationError as error:
+        raise InvalidConfigError(invalid_settings(error)) from None
