@@ -6,7 +6,7 @@ the shipping and discount articles) so ``check`` stays a few calls even for a la
 
 from __future__ import annotations
 
-from eaccounting_client import EAccountingClient
+from eaccounting_client import EAccountingClient, odata_string
 from ledgerbridge_mappings import (
     ArticleIndex,
     ConfigProblem,
@@ -21,13 +21,12 @@ from ledgerbridge_mappings import (
 )
 from ledgerbridge_mappings.rules.customers import DefaultDebtorMode
 
-from .existing_documents import odata_text
 from .lookups import ARTICLE_FIELDS, CUSTOMER_FIELDS
 from .spec import MAPPING_PROPERTY
 
 
 def _any_of(field: str, values: list[str]) -> dict[str, str]:
-    return {"$filter": " or ".join(f"{field} eq {odata_text(v)}" for v in values)}
+    return {"$filter": " or ".join(f"{field} eq {odata_string(v)}" for v in values)}
 
 
 def rule_lookups(client: EAccountingClient, rules: EAccountingRules) -> EAccountingLookups:

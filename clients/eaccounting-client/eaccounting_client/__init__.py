@@ -27,7 +27,7 @@ from .urls import (
     resource_url,
     token_endpoint,
 )
-from .values import filter_datetime_literal, parse_api_datetime, to_amount
+from .values import filter_datetime_literal, odata_string, parse_api_datetime, to_amount
 
 __all__ = [
     "AUTHORIZE_SCOPES",
@@ -59,6 +59,7 @@ __all__ = [
     "check_transport",
     "filter_datetime_literal",
     "has_next_page",
+    "odata_string",
     "page_records",
     "paging_params",
     "parse_api_datetime",

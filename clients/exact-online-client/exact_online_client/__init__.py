@@ -20,7 +20,14 @@ from exact_online_client.errors import (
 )
 from exact_online_client.paging import REGULAR_PAGE_SIZE, SYNC_PAGE_SIZE, next_page_url, rows_of
 from exact_online_client.rate_limits import DailyBudgetExhausted, ExactRateLimitPacer, RateLimitHeaders, SystemClock
-from exact_online_client.values import RecordTyper, ValueFormatError, parse_exact_datetime, to_exact_datetime_literal
+from exact_online_client.values import (
+    RecordTyper,
+    ValueFormatError,
+    odata_guid,
+    odata_string,
+    parse_exact_datetime,
+    to_exact_datetime_literal,
+)
 from ledgerbridge_write_safety import AmbiguousWriteError, WriteSafeErrorHandler, certainly_not_sent
 
 __all__ = [
@@ -48,6 +55,8 @@ __all__ = [
     "certainly_not_sent",
     "error_message_of",
     "next_page_url",
+    "odata_guid",
+    "odata_string",
     "parse_config",
     "parse_exact_datetime",
     "rows_of",

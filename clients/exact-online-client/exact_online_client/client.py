@@ -24,6 +24,7 @@ from exact_online_client.errors import (
 )
 from exact_online_client.paging import next_page_url, rows_of
 from exact_online_client.rate_limits import Clock, ExactRateLimitPacer
+from exact_online_client.values import odata_guid
 from ledgerbridge_write_safety import NON_IDEMPOTENT_METHODS, WriteSafeErrorHandler, raise_if_ambiguous
 
 JSON_HEADERS = {"Accept": "application/json"}
@@ -141,7 +142,7 @@ class ExactOnlineClient:
         return rows_of(orjson.loads(response.content))[0] if response.content else {}
 
     def update(self, division: int | str, resource: str, key: str, body: Mapping[str, Any]) -> None:
-        self.request("PUT", self.url(division, f"{resource}(guid'{key}')"), json=dict(body))
+        self.request("PUT", self.url(division, f"{resource}({odata_guid(key)})"), json=dict(body))
 
     def delete(self, division: int | str, resource: str, key: str) -> None:
-        self.request("DELETE", self.url(division, f"{resource}(guid'{key}')"))
+        self.request("DELETE", self.url(division, f"{resource}({odata_guid(key)})"))

@@ -217,3 +217,13 @@ class RecordTyper:
             rows = value.get("results") if isinstance(value, Mapping) else value
             record[name] = [child(row) for row in rows] if isinstance(rows, list) else None
         return record
+
+
+def odata_string(value: str) -> str:
+    """A string literal for a ``$filter`` expression: quoted, single quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def odata_guid(value: object) -> str:
+    """A ``Edm.Guid`` literal, for ``$filter`` expressions and for addressing one entity (``Accounts(guid'…')``)."""
+    return f"guid'{value}'"
