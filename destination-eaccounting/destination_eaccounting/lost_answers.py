@@ -38,7 +38,7 @@ def find_written(
         if reference is None:
             raise RecordWriteError(f"{VOUCHERS}.VoucherText", "carries no reference to confirm the voucher by")
         query = {"$filter": f"startswith(VoucherText,{odata_string(reference)})", "$select": "Id,VoucherText"}
-        rows = client.iter_records(VOUCHERS, query)
+        rows = client.list(VOUCHERS, query)
         return next((str(r["Id"]) for r in rows if voucher_reference(prefix, r.get("VoucherText")) == reference), None)
     field = rules.documents.reference.order_field
     written = parse_document_reference(prefix, body.get(field))
@@ -46,7 +46,7 @@ def find_written(
         raise RecordWriteError(f"{collection}.{field}", "carries no reference to confirm the document by")
     reference = written.text(prefix)
     query = {"$filter": f"contains({field},{odata_string(reference)})", "$select": f"Id,{field}"}
-    for row in client.iter_records(collection, query):
+    for row in client.list(collection, query):
         found = parse_document_reference(prefix, row.get(field))
         if found is not None and found.text(prefix) == reference:
             return str(row["Id"])
@@ -60,14 +60,14 @@ def _customer(
     field = _CUSTOMER_FIELD[match_key]
     value = _required(body, field, CUSTOMERS)
     query = {"$filter": f"{field} eq {odata_string(str(value))}", "$select": "Id,CustomerNumber,EmailAddress,VatNumber"}
-    found = CustomerIndex.from_records(client.iter_records(CUSTOMERS, query)).find(match_key, str(value))
+    found = CustomerIndex.from_records(client.list(CUSTOMERS, query)).find(match_key, str(value))
     return found.id if found is not None else None
 
 
 def _first_id(client: EAccountingClient, collection: str, field: str, value: Any) -> str | None:
     query = {"$filter": f"{field} eq {odata_string(str(value))}", "$select": f"Id,{field}"}
     wanted = str(value).strip().casefold()
-    rows = client.iter_records(collection, query)
+    rows = client.list(collection, query)
     return next((str(r["Id"]) for r in rows if str(r.get(field) or "").strip().casefold() == wanted), None)
 
 

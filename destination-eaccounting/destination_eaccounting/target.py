@@ -176,9 +176,11 @@ class EAccountingTarget(Target):
         collection = write.target_collection
         try:
             if write.action is Action.UPDATE:
-                result = self.client.put(f"{collection}/{write.target_id}", body)
+                if write.target_id is None:
+                    raise RecordWriteError(collection, f"an update was planned without the id of the {collection}")
+                result = self.client.update(collection, write.target_id, body)
             else:
-                result = self.client.post(collection, body)
+                result = self.client.create(collection, body)
         except EAccountingApiError as error:
             raise RecordWriteError(_api_field(collection, error), error.error.describe()) from None
         except AmbiguousWriteError as error:

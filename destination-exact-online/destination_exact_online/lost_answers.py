@@ -57,7 +57,7 @@ class WrittenFinder:
 
     def _rows(self, resource: str, filter_: str, select: str, **extra: str) -> list[dict[str, Any]]:
         params = {"$filter": filter_, "$select": select, **extra}
-        return list(self.client.get_rows(self.division, resource, params))
+        return list(self.client.list(resource, params, division=self.division))
 
     def _account(self, body: Mapping[str, Any]) -> str | None:
         match_key = self.rules.customers.match_key.value

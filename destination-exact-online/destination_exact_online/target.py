@@ -126,14 +126,14 @@ class ExactOnlineTarget(Target):
         assert self.division is not None, "load_lookups() runs before the first write"
         try:
             if write.action is Action.CREATE:
-                created = self.client.create(self.division, collection, body)
+                created = self.client.create(collection, body, division=self.division)
                 target_id = created.get(KEY_FIELD.get(collection, "ID"))
                 if not target_id:
                     raise RecordWriteError(collection, "Exact confirmed the create but returned no key")
             else:
                 if write.target_id is None:
                     raise RecordWriteError(collection, f"an update was planned without the id of the {collection}")
-                self.client.update(self.division, collection, write.target_id, body)
+                self.client.update(collection, write.target_id, body, division=self.division)
                 target_id = write.target_id
         except AmbiguousWriteError as error:
             raise WriteOutcomeUnknown(collection, error.cause) from None

@@ -124,8 +124,12 @@ class ExactOnlineClient:
         rows = rows_of(orjson.loads(response.content))
         return int(rows[0]["CurrentDivision"])
 
-    def get_rows(
-        self, division: int | str, resource: str, params: Mapping[str, Any] | None = None
+    # The verbs of both wire clients (``eaccounting_client.EAccountingClient`` has the same): ``list`` every row of a
+    # collection, ``create`` one object, ``update`` or ``delete`` one by its key. Exact addresses every collection
+    # within a division, which each verb takes as the keyword ``division``.
+
+    def list(
+        self, resource: str, params: Mapping[str, Any] | None = None, *, division: int | str
     ) -> Iterator[dict[str, Any]]:
         """All rows of a collection, following ``__next`` links page by page."""
         url: str | None = self.url(division, resource)
@@ -135,14 +139,15 @@ class ExactOnlineClient:
             yield from rows_of(body)
             url, query = next_page_url(body), None
 
-    def create(self, division: int | str, resource: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    def create(self, resource: str, body: Mapping[str, Any], *, division: int | str) -> dict[str, Any]:
+        """The created object as Exact returns it (``Prefer: return=representation``)."""
         response = self.request(
             "POST", self.url(division, resource), json=dict(body), headers={"Prefer": "return=representation"}
         )
         return rows_of(orjson.loads(response.content))[0] if response.content else {}
 
-    def update(self, division: int | str, resource: str, key: str, body: Mapping[str, Any]) -> None:
+    def update(self, resource: str, key: str, body: Mapping[str, Any], *, division: int | str) -> None:
         self.request("PUT", self.url(division, f"{resource}({odata_guid(key)})"), json=dict(body))
 
-    def delete(self, division: int | str, resource: str, key: str) -> None:
+    def delete(self, resource: str, key: str, *, division: int | str) -> None:
         self.request("DELETE", self.url(division, f"{resource}({odata_guid(key)})"))

@@ -15,7 +15,7 @@ class FiscalYearSlicedStream(EAccountingStream):
     def stream_slices(
         self, *, sync_mode: SyncMode, cursor_field: list[str] | None = None, stream_state: Any = None
     ) -> Iterator[dict[str, Any]]:
-        for fiscal_year in self._client.iter_records("fiscalyears"):
+        for fiscal_year in self._client.list("fiscalyears"):
             yield {"fiscal_year_id": fiscal_year["Id"]}
 
     def path(self, *, stream_slice: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
