@@ -184,11 +184,11 @@ def root(config: dict[str, Any]) -> str:
 def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None:
     """The customers that already exist (matched by e-mail) and every article; then the request log is cleared."""
     client = EAccountingClient(config)
-    terms = next(t["Id"] for t in client.iter_records("termsofpayments") if t["Name"] == "30 dagar netto")
-    coding = next(c["Id"] for c in client.iter_records("articleaccountcodings") if c["VatRatePercent"] in (0.25, 25))
-    unit = next(u["Id"] for u in client.iter_records("units"))
+    terms = next(t["Id"] for t in client.list("termsofpayments") if t["Name"] == "30 dagar netto")
+    coding = next(c["Id"] for c in client.list("articleaccountcodings") if c["VatRatePercent"] in (0.25, 25))
+    unit = next(u["Id"] for u in client.list("units"))
     for account in accounts[:CUSTOMERS]:
-        client.post(
+        client.create(
             "customers",
             {"Name": account["Name"], "EmailAddress": account["Email"], "InvoiceCity": "Stad",
              "InvoicePostalCode": account["Postcode"], "InvoiceCountryCode": account["Country"],
@@ -196,7 +196,7 @@ def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None
         )  # fmt: skip
     for n in range(ARTICLES):
         article = {"Number": f"SKU-{n:04d}", "Name": f"Article {n}", "CodingId": coding, "UnitId": unit}
-        client.post("articles", {**article, "IsActive": True})
+        client.create("articles", {**article, "IsActive": True})
     requests.delete(f"{root(config)}/_emulator/requests", timeout=10)
 
 
@@ -247,8 +247,8 @@ def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]]
     client = EAccountingClient(config, calls_per_minute=1_000_000)
     rules = EAccountingRules.model_validate(RULES)
     static = EAccountingLookups(
-        vat_codes=VatCodeIndex.from_records(client.iter_records("vatcodes")),
-        terms_of_payment=TermsOfPaymentIndex.from_records(client.iter_records("termsofpayments")),
+        vat_codes=VatCodeIndex.from_records(client.list("vatcodes")),
+        terms_of_payment=TermsOfPaymentIndex.from_records(client.list("termsofpayments")),
         parties=ExactParties.from_records(accounts),
     )
     by_id = {a["ID"]: a for a in accounts}
@@ -276,7 +276,7 @@ def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]]
             body = dict(write.body)
             for path, key in write.links.items():
                 body[path] = created[key]
-            result = client.post(write.target_collection, body)
+            result = client.create(write.target_collection, body)
             if write.key:
                 created[write.key] = result["Id"]
     return len(request_log(config))

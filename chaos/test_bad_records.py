@@ -112,7 +112,7 @@ def test_given_a_corpus_of_bad_records_when_synced_twice_then_each_fails_precise
         coding, unit = known_article["CodingId"], known_article["UnitId"]
         for order in unknown:
             number = order["SalesOrderLines"][0]["ItemCode"]
-            client.post("articles", {"Number": number, "Name": number, "CodingId": coding, "UnitId": unit,
+            client.create("articles", {"Number": number, "Name": number, "CodingId": coding, "UnitId": unit,
                                      "IsActive": True})  # fmt: skip
         destination.config.write(config)  # the client rotated the refresh token in place
         eaccounting.clear_requests_log()

@@ -14,7 +14,7 @@ def _create_customer(client: EAccountingClient, number: int) -> str:
             "InvoicePostalCode": "11122", "InvoiceCountryCode": "SE", "IsPrivatePerson": False,
             "IsActive": True}  # fmt: skip
     terms = client.get("termsofpayments")["Data"][0]["Id"]
-    return client.post("customers", {**body, "TermsOfPaymentId": terms})["Id"]
+    return client.create("customers", {**body, "TermsOfPaymentId": terms})["Id"]
 
 
 def test_given_an_eaccounting_emulator_restarted_from_its_state_file_when_creating_then_ids_are_new(tmp_path):

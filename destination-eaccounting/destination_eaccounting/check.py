@@ -6,7 +6,7 @@ the shipping and discount articles) so ``check`` stays a few calls even for a la
 
 from __future__ import annotations
 
-from eaccounting_client import EAccountingClient
+from eaccounting_client import EAccountingClient, odata_string
 from ledgerbridge_mappings import (
     ArticleIndex,
     ConfigProblem,
@@ -21,32 +21,31 @@ from ledgerbridge_mappings import (
 )
 from ledgerbridge_mappings.rules.customers import DefaultDebtorMode
 
-from .existing_documents import odata_text
 from .lookups import ARTICLE_FIELDS, CUSTOMER_FIELDS
 from .spec import MAPPING_PROPERTY
 
 
 def _any_of(field: str, values: list[str]) -> dict[str, str]:
-    return {"$filter": " or ".join(f"{field} eq {odata_text(v)}" for v in values)}
+    return {"$filter": " or ".join(f"{field} eq {odata_string(v)}" for v in values)}
 
 
 def rule_lookups(client: EAccountingClient, rules: EAccountingRules) -> EAccountingLookups:
     lookups = EAccountingLookups(
-        vat_codes=VatCodeIndex.from_records(client.iter_records("vatcodes")),
-        terms_of_payment=TermsOfPaymentIndex.from_records(client.iter_records("termsofpayments")),
-        delivery_methods=DeliveryMethodIndex.from_records(client.iter_records("deliverymethods")),
-        cost_center_items=CostCenterItemIndex.from_records(client.iter_records("costcenters")),
+        vat_codes=VatCodeIndex.from_records(client.list("vatcodes")),
+        terms_of_payment=TermsOfPaymentIndex.from_records(client.list("termsofpayments")),
+        delivery_methods=DeliveryMethodIndex.from_records(client.list("deliverymethods")),
+        cost_center_items=CostCenterItemIndex.from_records(client.list("costcenters")),
     )
     debtor = rules.customers.default_debtor
     if debtor.mode is not DefaultDebtorMode.OFF and debtor.customer_number:
         query = {**_any_of("CustomerNumber", [debtor.customer_number.strip()]), "$select": CUSTOMER_FIELDS}
-        lookups.customers = CustomerIndex.from_records(client.iter_records("customers", query))
+        lookups.customers = CustomerIndex.from_records(client.list("customers", query))
     numbers = [
         n.strip() for n in (rules.shipping.shipping_article_number, rules.discounts.discount_article_number) if n
     ]
     if numbers:
         query = {**_any_of("Number", numbers), "$select": ARTICLE_FIELDS}
-        lookups.articles = ArticleIndex.from_records(client.iter_records("articles", query))
+        lookups.articles = ArticleIndex.from_records(client.list("articles", query))
     return lookups
 
 
@@ -56,10 +55,10 @@ def creation_problems(client: EAccountingClient, rules: EAccountingRules) -> lis
     if not articles.create_missing:
         return []
     problems = []
-    codings = {str(c.get("Id")).lower() for c in client.iter_records("articleaccountcodings")}
+    codings = {str(c.get("Id")).lower() for c in client.list("articleaccountcodings")}
     if (articles.new_article_coding_id or "").lower() not in codings:
         problems.append(ConfigProblem("articles.new_article_coding_id", "no article account coding has this id"))
-    units = {str(u.get("Id")).lower() for u in client.iter_records("units")}
+    units = {str(u.get("Id")).lower() for u in client.list("units")}
     if (articles.new_article_unit_id or "").lower() not in units:
         problems.append(ConfigProblem("articles.new_article_unit_id", "no unit has this id"))
     return problems
@@ -86,7 +85,7 @@ def ledger_problems(client: EAccountingClient, rules: EAccountingRules) -> list[
         named.append(("financial_mutations.rounding_account", mutations.rounding_account))
     if not named:
         return []
-    known = {int(a["Number"]) for a in client.iter_records("accounts", {"$select": "Number"}) if a.get("Number")}
+    known = {int(a["Number"]) for a in client.list("accounts", {"$select": "Number"}) if a.get("Number")}
     return [
         ConfigProblem(setting, f"account {number} is not in the chart of accounts")
         for setting, number in named

@@ -1,4 +1,4 @@
-"""The destination's configuration: the shared eAccounting connection keys, ``dry_run`` and the mapping rules.
+"""The destination's config, validated once: the shared eAccounting connection keys, ``dry_run`` and the mapping rules.
 
 Connection keys are parsed by the eAccounting client (one definition for source and destination); the rules by the
 mapping package's models. Errors name the setting (``mapping.vat.code_map.0.eaccounting_code``), never a secret.
@@ -7,36 +7,32 @@ mapping package's models. Errors name the setting (``mapping.vat.code_map.0.eacc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from eaccounting_client import EAccountingConfig, InvalidConfigError, parse_config
+from eaccounting_client import InvalidConfigError, parse_config
 from ledgerbridge_mappings import EAccountingRules
+from ledgerbridge_write_safety.settings_errors import invalid_settings
 
 from .spec import MAPPING_PROPERTY
 
 
-@dataclass(frozen=True)
-class DestinationSettings:
-    connection: EAccountingConfig
-    rules: EAccountingRules
-    dry_run: bool
+class ConfigError(ValueError):
+    """A setting that cannot work; the message names it (``mapping.vat.code_map.0.eaccounting_code: …``)."""
 
 
-def parse_settings(config: Mapping[str, Any]) -> DestinationSettings:
-    """Raises ``InvalidConfigError`` naming each setting that cannot work."""
-    connection = parse_config(config)
-    dry_run = config.get("dry_run", False)
-    if not isinstance(dry_run, bool):
-        raise InvalidConfigError("Invalid destination configuration — dry_run: must be true or false")
-    try:
-        rules = EAccountingRules.model_validate(config.get(MAPPING_PROPERTY) or {})
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_input=False, include_url=False):
-            where = ".".join(str(part) for part in (MAPPING_PROPERTY, *error["loc"]))
-            problems.append(f"{where}: {error['msg']}")
-        raise InvalidConfigError("Invalid mapping rules — " + "; ".join(problems)) from None
-    return DestinationSettings(connection, rules, dry_run)
+class DestinationConfig:
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        try:
+            self.connection = parse_config(config)
+        except InvalidConfigError as error:
+            raise ConfigError(str(error)) from None
+        dry_run = config.get("dry_run", False)
+        if not isinstance(dry_run, bool):
+            raise ConfigError("Invalid destination configuration — dry_run: must be true or false")
+        self.dry_run: bool = dry_run
+        try:
+            self.rules = EAccountingRules.model_validate(config.get(MAPPING_PROPERTY) or {})
+        except ValidationError as error:
+            raise ConfigError("Invalid mapping rules — " + invalid_settings(error, MAPPING_PROPERTY)) from None

@@ -20,11 +20,11 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from eaccounting_client import EAccountingApiError, EAccountingClient, InvalidConfigError
+from eaccounting_client import EAccountingApiError, EAccountingClient
 from ledgerbridge_writer import Writer, log_message
 
 from .check import config_problems
-from .config import parse_settings
+from .config import ConfigError, DestinationConfig
 from .lookups import Needs
 from .parties import PARTY_STREAMS
 from .spec import connector_specification
@@ -37,10 +37,10 @@ class DestinationEaccounting(Destination):
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         try:
-            settings = parse_settings(config)
+            settings = DestinationConfig(config)
             client = EAccountingClient(_mutable(config), logger=logger)
             problems = config_problems(client, settings.rules)
-        except (InvalidConfigError, EAccountingApiError) as error:
+        except (ConfigError, EAccountingApiError) as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
         except AirbyteTracedException as error:
             if error.failure_type == FailureType.system_error:
@@ -57,8 +57,8 @@ class DestinationEaccounting(Destination):
         input_messages: Iterable[AirbyteMessage],
     ) -> Iterable[AirbyteMessage]:
         try:
-            settings = parse_settings(config)
-        except InvalidConfigError as error:
+            settings = DestinationConfig(config)
+        except ConfigError as error:
             raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
         names = {configured.stream.name for configured in configured_catalog.streams}
         _refuse_overwrite(configured_catalog)

@@ -11,22 +11,18 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from eaccounting_client import odata_string
 from ledgerbridge_mappings import ExistingReferences, parse_document_reference
 
 VOUCHERS = "vouchers"
 
 
-def odata_text(value: str) -> str:
-    """A string literal for ``$filter``: single quotes are doubled."""
-    return "'" + value.replace("'", "''") + "'"
-
-
 def document_query(reference_field: str, prefix: str) -> dict[str, str]:
-    return {"$filter": f"contains({reference_field},{odata_text(prefix)})", "$select": f"Id,{reference_field}"}
+    return {"$filter": f"contains({reference_field},{odata_string(prefix)})", "$select": f"Id,{reference_field}"}
 
 
 def voucher_query(prefix: str) -> dict[str, str]:
-    return {"$filter": f"startswith(VoucherText,{odata_text(prefix + ' ')})", "$select": "Id,VoucherText"}
+    return {"$filter": f"startswith(VoucherText,{odata_string(prefix + ' ')})", "$select": "Id,VoucherText"}
 
 
 def voucher_reference(prefix: str, text: object) -> str | None:

@@ -45,24 +45,22 @@ def load_lookups(
     prefix = rules.documents.reference.prefix
     existing = ExistingReferences(DiskMap())
     if needs.documents or needs.mutations:
-        lookups.vat_codes = VatCodeIndex.from_records(client.iter_records("vatcodes"))
-        lookups.cost_center_items = CostCenterItemIndex.from_records(client.iter_records("costcenters"))
+        lookups.vat_codes = VatCodeIndex.from_records(client.list("vatcodes"))
+        lookups.cost_center_items = CostCenterItemIndex.from_records(client.list("costcenters"))
     if needs.documents:
         lookups.company_currency = _text(client.get("companysettings").get("CurrencyCode"))
-        lookups.customers = CustomerIndex.from_records(client.iter_records("customers", {"$select": CUSTOMER_FIELDS}))
+        lookups.customers = CustomerIndex.from_records(client.list("customers", {"$select": CUSTOMER_FIELDS}))
         lookups.articles = ArticleIndex.from_records(
-            client.iter_records("articles", {"$select": ARTICLE_FIELDS}), client.iter_records("articleaccountcodings")
+            client.list("articles", {"$select": ARTICLE_FIELDS}), client.list("articleaccountcodings")
         )
-        lookups.terms_of_payment = TermsOfPaymentIndex.from_records(client.iter_records("termsofpayments"))
-        lookups.delivery_methods = DeliveryMethodIndex.from_records(client.iter_records("deliverymethods"))
+        lookups.terms_of_payment = TermsOfPaymentIndex.from_records(client.list("termsofpayments"))
+        lookups.delivery_methods = DeliveryMethodIndex.from_records(client.list("deliverymethods"))
         collection = TARGET_COLLECTION[rules.documents.target]
         if collection != "vouchers":
             field = rules.documents.reference.order_field
-            add_documents(
-                existing, collection, client.iter_records(collection, document_query(field, prefix)), field, prefix
-            )
+            add_documents(existing, collection, client.list(collection, document_query(field, prefix)), field, prefix)
     if needs.mutations or (needs.documents and TARGET_COLLECTION[rules.documents.target] == "vouchers"):
-        add_vouchers(existing, client.iter_records("vouchers", voucher_query(prefix)), prefix)
+        add_vouchers(existing, client.list("vouchers", voucher_query(prefix)), prefix)
     lookups.existing = existing
     if logger is not None:
         logger.info(

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from eaccounting_client import EAccountingClient
-from ledgerbridge_mappings import CustomerIndex, EAccountingRules, parse_document_reference
+from eaccounting_client import EAccountingClient, odata_string
+from ledgerbridge_mappings import CustomerIndex, EAccountingRules, PlannedWrite, parse_document_reference
 from ledgerbridge_writer import RecordWriteError
 
-from .existing_documents import VOUCHERS, odata_text, voucher_reference
+from .existing_documents import VOUCHERS, voucher_reference
 
 CUSTOMERS, ARTICLES = "customers", "articles"
 # The customer field each match key is read from (rules.customers.match_key values, as in the plan's write keys).
 _CUSTOMER_FIELD = {"email": "EmailAddress", "customer_number": "CustomerNumber", "vat_number": "VatNumber"}
 
 
-def find_written(client: EAccountingClient, rules: EAccountingRules, write: Any, body: dict[str, Any]) -> str | None:
+def find_written(
+    client: EAccountingClient, rules: EAccountingRules, write: PlannedWrite, body: dict[str, Any]
+) -> str | None:
     """The id of the object ``write`` created, or ``None`` when eAccounting has none with its key.
 
     Raises ``RecordWriteError`` when the body carries no key to look for (the write cannot be confirmed)."""
@@ -35,35 +37,37 @@ def find_written(client: EAccountingClient, rules: EAccountingRules, write: Any,
         reference = voucher_reference(prefix, body.get("VoucherText"))
         if reference is None:
             raise RecordWriteError(f"{VOUCHERS}.VoucherText", "carries no reference to confirm the voucher by")
-        query = {"$filter": f"startswith(VoucherText,{odata_text(reference)})", "$select": "Id,VoucherText"}
-        rows = client.iter_records(VOUCHERS, query)
+        query = {"$filter": f"startswith(VoucherText,{odata_string(reference)})", "$select": "Id,VoucherText"}
+        rows = client.list(VOUCHERS, query)
         return next((str(r["Id"]) for r in rows if voucher_reference(prefix, r.get("VoucherText")) == reference), None)
     field = rules.documents.reference.order_field
     written = parse_document_reference(prefix, body.get(field))
     if written is None:
         raise RecordWriteError(f"{collection}.{field}", "carries no reference to confirm the document by")
     reference = written.text(prefix)
-    query = {"$filter": f"contains({field},{odata_text(reference)})", "$select": f"Id,{field}"}
-    for row in client.iter_records(collection, query):
+    query = {"$filter": f"contains({field},{odata_string(reference)})", "$select": f"Id,{field}"}
+    for row in client.list(collection, query):
         found = parse_document_reference(prefix, row.get(field))
         if found is not None and found.text(prefix) == reference:
             return str(row["Id"])
     return None
 
 
-def _customer(client: EAccountingClient, rules: EAccountingRules, write: Any, body: dict[str, Any]) -> str | None:
+def _customer(
+    client: EAccountingClient, rules: EAccountingRules, write: PlannedWrite, body: dict[str, Any]
+) -> str | None:
     match_key = rules.customers.match_key.value
     field = _CUSTOMER_FIELD[match_key]
     value = _required(body, field, CUSTOMERS)
-    query = {"$filter": f"{field} eq {odata_text(str(value))}", "$select": "Id,CustomerNumber,EmailAddress,VatNumber"}
-    found = CustomerIndex.from_records(client.iter_records(CUSTOMERS, query)).find(match_key, str(value))
+    query = {"$filter": f"{field} eq {odata_string(str(value))}", "$select": "Id,CustomerNumber,EmailAddress,VatNumber"}
+    found = CustomerIndex.from_records(client.list(CUSTOMERS, query)).find(match_key, str(value))
     return found.id if found is not None else None
 
 
 def _first_id(client: EAccountingClient, collection: str, field: str, value: Any) -> str | None:
-    query = {"$filter": f"{field} eq {odata_text(str(value))}", "$select": f"Id,{field}"}
+    query = {"$filter": f"{field} eq {odata_string(str(value))}", "$select": f"Id,{field}"}
     wanted = str(value).strip().casefold()
-    rows = client.iter_records(collection, query)
+    rows = client.list(collection, query)
     return next((str(r["Id"]) for r in rows if str(r.get(field) or "").strip().casefold() == wanted), None)
 
 

@@ -20,7 +20,7 @@ MAPPING_PROPERTY = "mapping"
 
 @cache
 def _spec_dict() -> dict[str, Any]:
-    spec = yaml.safe_load(files(__package__).joinpath("spec.yaml").read_text(encoding="utf-8"))
+    spec: dict[str, Any] = yaml.safe_load(files(__package__).joinpath("spec.yaml").read_text(encoding="utf-8"))
     rules = eaccounting_rules_schema()
     rules["title"] = "Mapping rules"
     properties = spec["connectionSpecification"]["properties"]

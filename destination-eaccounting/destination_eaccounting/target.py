@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from eaccounting_client import AmbiguousWriteError, EAccountingApiError, EAccountingClient
@@ -18,6 +17,7 @@ from ledgerbridge_mappings import (
     EAccountingLookups,
     EAccountingRules,
     FinancialMutationPlanner,
+    PlannedWrite,
     SalesDocumentPlanner,
     SourceRef,
 )
@@ -56,22 +56,6 @@ _LINE_FIELDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class RejectedEntry:
-    """Stands in a batch for an entry whose voucher could not be planned: executing it fails the entry's lines."""
-
-    source_ref: SourceRef
-    field: str
-    message: str
-    target_collection: str = VOUCHERS
-    action: Action = Action.CREATE
-    body: dict[str, Any] = field(default_factory=dict)
-    reason: str = ""
-    key: str | None = None
-    target_id: str | None = None
-    links: dict[str, str] = field(default_factory=dict)
-
-
 class EAccountingTarget(Target):
     streams = HANDLED_STREAMS
 
@@ -93,7 +77,7 @@ class EAccountingTarget(Target):
         self._entries: dict[str, list[dict[str, Any]]] = {}
         self._entry_sources: dict[str, list[SourceRef]] = {}
         self._line_fields = _LINE_FIELDS | _voucher_map_roots(rules)
-        self._shared: dict[str, Any] = {}  # key -> the planned create of a customer/article many records use
+        self._shared: dict[str, PlannedWrite] = {}  # key -> the planned create of a customer/article many records use
         self._done: set[str] = set()  # keys of the shared creates executed in this sync (bounded by master data)
 
     # ---------------------------------------------------------------------------------------------- lookups
@@ -174,7 +158,7 @@ class EAccountingTarget(Target):
             if not plan.ok:
                 first = plan.errors[0]
                 message = "; ".join(f"{e.field}: {e.message}" for e in plan.errors)
-                yield BatchWrite(name, RejectedEntry(plan.source_ref, first.field, message), sources[entry_id])
+                yield BatchWrite.rejected(name, RecordFailure(first.field, message), sources[entry_id])
                 continue
             for warning in plan.warnings:
                 self.logger.warning("%s: %s", plan.source_ref, warning)
@@ -182,21 +166,21 @@ class EAccountingTarget(Target):
             problems = check_write(write)
             if problems:
                 message = "; ".join(f"{p.field}: {p.message}" for p in problems)
-                yield BatchWrite(name, RejectedEntry(plan.source_ref, problems[0].field, message), sources[entry_id])
+                yield BatchWrite.rejected(name, RecordFailure(problems[0].field, message), sources[entry_id])
                 continue
             yield BatchWrite(name, write, sources[entry_id])
 
     # ---------------------------------------------------------------------------------------------- writing
 
-    def execute(self, write: Any, body: dict[str, Any]) -> str | None:
-        if isinstance(write, RejectedEntry):
-            raise RecordWriteError(write.field, write.message)
+    def execute(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         collection = write.target_collection
         try:
             if write.action is Action.UPDATE:
-                result = self.client.put(f"{collection}/{write.target_id}", body)
+                if write.target_id is None:
+                    raise RecordWriteError(collection, f"an update was planned without the id of the {collection}")
+                result = self.client.update(collection, write.target_id, body)
             else:
-                result = self.client.post(collection, body)
+                result = self.client.create(collection, body)
         except EAccountingApiError as error:
             raise RecordWriteError(_api_field(collection, error), error.error.describe()) from None
         except AmbiguousWriteError as error:
@@ -206,13 +190,13 @@ class EAccountingTarget(Target):
             self._written(write, body, new_id)
         return new_id
 
-    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+    def find_written(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         found = find_written(self.client, self.rules, write, body)
         if found is not None:
             self._written(write, body, found)
         return found
 
-    def _written(self, write: Any, body: dict[str, Any], new_id: str) -> None:
+    def _written(self, write: PlannedWrite, body: dict[str, Any], new_id: str) -> None:
         if write.key is not None and write.target_collection in SHARED_COLLECTIONS:
             self._done.add(write.key)
         self._remember(write.target_collection, body, new_id)

@@ -23,11 +23,10 @@ def journal_entries(exact, source_config):
     division = exact.announcement["division"]
     gl = {
         row["Code"].strip(): row["ID"]
-        for row in client.get_rows(division, "financial/GLAccounts", {"$select": "ID,Code"})
+        for row in client.list("financial/GLAccounts", {"$select": "ID,Code"}, division=division)
     }
     for amount, revenue in ((125.0, "8000"), (80.4, "8100"), (19.99, "8200")):
         client.create(
-            division,
             "generaljournalentry/GeneralJournalEntries",
             {
                 "JournalCode": "90",
@@ -36,6 +35,7 @@ def journal_entries(exact, source_config):
                     {"GLAccount": gl[revenue], "AmountFC": -amount, "Description": "Correction"},
                 ],
             },
+            division=division,
         )
     source_config.write(config)  # keep the rotated token, as the platform would
 

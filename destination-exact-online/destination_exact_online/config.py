@@ -1,4 +1,8 @@
-"""The destination's config, validated once: where Exact is, which division, dry run, and the mapping rules."""
+"""The destination's config, validated once: where Exact is, which division, dry run, and the mapping rules.
+
+Connection keys are parsed by the Exact Online client (one definition for source and destination); the rules by the
+mapping package's models. Errors name the setting (``mapping.customers.match_key``), never a secret.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from exact_online_client import ExactOnlineConnection
+from destination_exact_online.spec import MAPPING_PROPERTY
+from exact_online_client import InvalidConfigError, parse_config
 from ledgerbridge_mappings import ExactRules
+from ledgerbridge_write_safety.settings_errors import invalid_settings
 
 
 class ConfigError(ValueError):
     """A setting that cannot work; the message names it (``mapping.customers.match_key: …``)."""
 
 
-def _setting_of(error: dict[str, Any], prefix: str) -> str:
-    location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("function-after",))
-    return f"{prefix}.{location}" if location else prefix
-
-
 class DestinationConfig:
     def __init__(self, config: Mapping[str, Any]) -> None:
         try:
-            self.connection = ExactOnlineConnection.model_validate(config)
-        except ValidationError as error:
-            first = error.errors()[0]
-            raise ConfigError(f"{_setting_of(first, 'config').removeprefix('config.')}: {first['msg']}") from None
+            self.connection = parse_config(config)
+        except InvalidConfigError as error:
+            raise ConfigError(str(error)) from None
         division = config.get("division")
         if division in (None, ""):
             self.division: int | None = None
@@ -36,7 +36,6 @@ class DestinationConfig:
             raise ConfigError("division: must be a positive division number, or empty for the current division")
         self.dry_run = bool(config.get("dry_run", False))
         try:
-            self.rules = ExactRules.model_validate(config.get("mapping") or {})
+            self.rules = ExactRules.model_validate(config.get(MAPPING_PROPERTY) or {})
         except ValidationError as error:
-            first = error.errors()[0]
-            raise ConfigError(f"{_setting_of(first, 'mapping')}: {first['msg']}") from None
+            raise ConfigError(invalid_settings(error, MAPPING_PROPERTY)) from None

@@ -18,14 +18,13 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_exact_online.check import config_problems
 from destination_exact_online.config import ConfigError, DestinationConfig
-from destination_exact_online.exact_state import ExactState
 from destination_exact_online.quiet_http_log import http_logger
 from destination_exact_online.spec import connector_specification
 from destination_exact_online.target import ExactOnlineTarget
-from exact_online_client import ExactOnlineClient
+from exact_online_client import ExactOnlineApiError, ExactOnlineClient
 from exact_online_client.rate_limits import Clock
-from ledgerbridge_mappings import check_exact_rules
 from ledgerbridge_writer import Writer
 
 
@@ -44,10 +43,9 @@ class DestinationExactOnline(Destination):
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         try:
             settings = DestinationConfig(config)
-            client = self._client(config)  # type: ignore[arg-type]
-            division = settings.division or client.current_division()
-            lookups = ExactState(client, division, settings.rules).for_check()
-        except ConfigError as error:
+            client = self._client(_mutable(config))
+            problems = config_problems(client, settings.division, settings.rules)
+        except (ConfigError, ExactOnlineApiError) as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
         except AirbyteTracedException as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=error.message or "Exact Online refused")
@@ -55,10 +53,8 @@ class DestinationExactOnline(Destination):
             return AirbyteConnectionStatus(
                 status=Status.FAILED, message=f"Could not reach Exact Online: {type(error).__name__}"
             )
-        problems = check_exact_rules(settings.rules, lookups)
         if problems:
-            text = "; ".join(f"mapping.{p.setting}: {p.message}" for p in problems)
-            return AirbyteConnectionStatus(status=Status.FAILED, message=text)
+            return AirbyteConnectionStatus(status=Status.FAILED, message="; ".join(problems))
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def write(
@@ -71,7 +67,11 @@ class DestinationExactOnline(Destination):
             settings = DestinationConfig(config)
         except ConfigError as error:
             raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
-        client = self._client(config)  # type: ignore[arg-type]
+        client = self._client(_mutable(config))
         streams = frozenset(configured.stream.name for configured in configured_catalog.streams)
         target = ExactOnlineTarget(settings, client, self._today or date.today(), streams)
         yield from Writer(target, dry_run=settings.dry_run).write(configured_catalog, input_messages)
+
+
+def _mutable(config: Mapping[str, Any]) -> MutableMapping[str, Any]:
+    return config if isinstance(config, MutableMapping) else dict(config)

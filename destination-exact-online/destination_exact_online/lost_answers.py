@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from exact_online_client import ExactOnlineClient
-from ledgerbridge_mappings import ExactAccountIndex, ExactRules, SalesPriceIndex
+from exact_online_client import ExactOnlineClient, odata_guid, odata_string
+from ledgerbridge_mappings import ExactAccountIndex, ExactRules, PlannedWrite, SalesPriceIndex
 from ledgerbridge_mappings.lookups import code_key, email_key
 from ledgerbridge_writer import RecordWriteError
 
@@ -23,15 +23,6 @@ _ACCOUNT_FIELD = {"email": "Email", "customer_number": "Code", "vat_number": "VA
 _EPSILON = 1e-9
 
 
-def text(value: str) -> str:
-    """An OData string literal (single quotes doubled)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def guid(value: Any) -> str:
-    return f"guid'{value}'"
-
-
 class WrittenFinder:
     """Looks up, in one division, the object a create made."""
 
@@ -40,7 +31,7 @@ class WrittenFinder:
         self.division = division
         self.rules = rules
 
-    def find(self, write: Any, body: Mapping[str, Any], delivered_before: Mapping[str, float]) -> str | None:
+    def find(self, write: PlannedWrite, body: Mapping[str, Any], delivered_before: Mapping[str, float]) -> str | None:
         """``delivered_before``: per order line (lower-case ID), the quantity delivered before this write was sent
         (the bulk read plus this sync's deliveries), against which a goods delivery's effect is measured."""
         collection = write.target_collection
@@ -50,12 +41,12 @@ class WrittenFinder:
             return self._contact(body)
         if collection == ITEMS:
             code = _required(body, "Code", collection)
-            rows = self._rows(ITEMS, f"Code eq {text(code)}", "ID,Code")
+            rows = self._rows(ITEMS, f"Code eq {odata_string(code)}", "ID,Code")
             return next((str(r["ID"]) for r in rows if code_key(r.get("Code")) == code_key(code)), None)
         if collection == SALES_PRICES:
             item = _required(body, "Item", collection)
             select = "ID,Item,Currency,Price,Account,Project,Employee,Quantity"
-            found = SalesPriceIndex.from_records(self._rows(SALES_PRICES, f"Item eq {guid(item)}", select))
+            found = SalesPriceIndex.from_records(self._rows(SALES_PRICES, f"Item eq {odata_guid(item)}", select))
             price = found.get(str(item), str(body.get("Currency") or ""))
             return str(price["ID"]) if price is not None else None
         if collection == GOODS_DELIVERIES:
@@ -66,14 +57,16 @@ class WrittenFinder:
 
     def _rows(self, resource: str, filter_: str, select: str, **extra: str) -> list[dict[str, Any]]:
         params = {"$filter": filter_, "$select": select, **extra}
-        return list(self.client.get_rows(self.division, resource, params))
+        return list(self.client.list(resource, params, division=self.division))
 
     def _account(self, body: Mapping[str, Any]) -> str | None:
         match_key = self.rules.customers.match_key.value
         field = _ACCOUNT_FIELD[match_key]
         value = str(_required(body, field, ACCOUNTS))
         # Exact right-aligns account codes in 18 characters.
-        filter_ = f"trim(Code) eq {text(value.strip())}" if field == "Code" else f"{field} eq {text(value)}"
+        filter_ = (
+            f"trim(Code) eq {odata_string(value.strip())}" if field == "Code" else f"{field} eq {odata_string(value)}"
+        )
         found = ExactAccountIndex.from_records(self._rows(ACCOUNTS, filter_, "ID,Code,Email,VATNumber"))
         account = found.find(match_key, value)
         return str(account["ID"]) if account is not None else None
@@ -81,11 +74,11 @@ class WrittenFinder:
     def _contact(self, body: Mapping[str, Any]) -> str | None:
         """The account had no contact with this name and e-mail when planned (or was new), so one now is this one."""
         account = _required(body, "Account", CONTACTS)
-        rows = self._rows(CONTACTS, f"Account eq {guid(account)}", "ID,FirstName,LastName,Email")
+        rows = self._rows(CONTACTS, f"Account eq {odata_guid(account)}", "ID,FirstName,LastName,Email")
         wanted = _person(body)
         return next((str(r["ID"]) for r in rows if _person(r) == wanted), None)
 
-    def _goods_delivery(self, write: Any, body: Mapping[str, Any], before: Mapping[str, float]) -> str | None:
+    def _goods_delivery(self, write: PlannedWrite, body: Mapping[str, Any], before: Mapping[str, float]) -> str | None:
         order = write.target_id
         lines = {
             str(line["SalesOrderLineID"]).lower(): float(line["QuantityDelivered"])
@@ -95,7 +88,9 @@ class WrittenFinder:
             raise RecordWriteError(GOODS_DELIVERIES, "names no sales order lines to confirm the delivery by")
         now = {
             str(row["ID"]).lower(): float(row.get("QuantityDelivered") or 0)
-            for row in self._rows("salesorder/SalesOrderLines", f"OrderID eq {guid(order)}", "ID,QuantityDelivered")
+            for row in self._rows(
+                "salesorder/SalesOrderLines", f"OrderID eq {odata_guid(order)}", "ID,QuantityDelivered"
+            )
         }
         moved = {line: now.get(line, 0.0) - before.get(line, 0.0) for line in lines}
         if all(abs(moved[line]) <= _EPSILON for line in lines):
@@ -108,7 +103,7 @@ class WrittenFinder:
             )
         candidates = self._rows(
             GOODS_DELIVERIES,
-            f"Description eq {text(str(body.get('Description') or ''))}",
+            f"Description eq {odata_string(str(body.get('Description') or ''))}",
             "EntryID,DeliveryNumber,GoodsDeliveryLines/SalesOrderLineID,GoodsDeliveryLines/QuantityDelivered",
             **{"$expand": "GoodsDeliveryLines"},
         )
@@ -127,7 +122,7 @@ class WrittenFinder:
         warehouse = _required(body, "Warehouse", STOCK_COUNTS)
         candidates = self._rows(
             STOCK_COUNTS,
-            f"Description eq {text(str(description))} and Warehouse eq {guid(warehouse)}",
+            f"Description eq {odata_string(str(description))} and Warehouse eq {odata_guid(warehouse)}",
             "StockCountID,StockCountNumber,StockCountLines/Item,StockCountLines/QuantityNew",
             **{"$expand": "StockCountLines"},
         )

@@ -9,29 +9,15 @@ sync, the rest of that endpoint's writes in the sync are failed here without bei
 
 from __future__ import annotations
 
-import re
-
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-
-from exact_online_client import DailyBudgetExhausted
+from exact_online_client import ExactOnlineApiError
 from ledgerbridge_writer import RecordWriteError
 
-# ExactOnlineErrorHandler's wording for a 4xx answer other than 401/403/429 (see exact_online_client.errors).
-_REJECTED = re.compile(r"^Exact Online rejected the request \((?P<status>4\d\d): (?P<detail>.*)\)\.?$", re.DOTALL)
-_QUOTED_FIELD = re.compile(r"'([A-Z][A-Za-z0-9_]*)'")
 MAX_REJECTIONS_PER_ENDPOINT = 3
 
 
-def rejection_of(error: AirbyteTracedException, collection: str) -> RecordWriteError | None:
-    """The per-record error for a refused write, or ``None`` when the sync must stop."""
-    if isinstance(error, DailyBudgetExhausted):
-        return None
-    match = _REJECTED.match(error.message or "")
-    if match is None:
-        return None
-    detail = match.group("detail").strip()
-    field = _QUOTED_FIELD.search(detail)
-    return RecordWriteError(field.group(1) if field else collection, f"Exact answered {match['status']}: {detail}")
+def rejection_of(error: ExactOnlineApiError, collection: str) -> RecordWriteError:
+    """The per-record error for a write Exact refused: on the property Exact names, else on the collection."""
+    return RecordWriteError(error.field or collection, f"Exact answered {error.status}: {error.message}")
 
 
 class ErrorBudget:

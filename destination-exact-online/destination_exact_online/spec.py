@@ -13,11 +13,14 @@ from airbyte_cdk.models import ConnectorSpecification, ConnectorSpecificationSer
 
 from ledgerbridge_mappings import exact_rules_schema
 
+MAPPING_PROPERTY = "mapping"
+
 
 @cache
 def _connection_part() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("spec_connection.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    connection: dict[str, Any] = yaml.safe_load(text)
+    return connection
 
 
 def spec_dict() -> dict[str, Any]:
@@ -29,7 +32,7 @@ def spec_dict() -> dict[str, Any]:
         "deliveries. Every setting has a default; see the docs page for a reference with examples."
     )
     mapping["order"] = 4
-    spec["connectionSpecification"]["properties"]["mapping"] = mapping
+    spec["connectionSpecification"]["properties"][MAPPING_PROPERTY] = mapping
     return spec
 
 

@@ -3,24 +3,22 @@ Exact's state, and send each planned write through the shared Exact Online clien
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-
 from destination_exact_online.config import DestinationConfig
-from destination_exact_online.exact_state import ExactState, stock_only
+from destination_exact_online.lookups import ExactState, stock_only
 from destination_exact_online.lost_answers import GOODS_DELIVERIES, WrittenFinder
 from destination_exact_online.rejections import ErrorBudget, rejection_of
-from exact_online_client import AmbiguousWriteError, ExactOnlineClient
+from exact_online_client import AmbiguousWriteError, ExactOnlineApiError, ExactOnlineClient
 from ledgerbridge_mappings import (
     AccountPlanner,
+    Action,
     ExactLookups,
     GoodsDeliveryPlanner,
     ItemPlanner,
+    PlannedWrite,
     StockCountPlanner,
 )
 from ledgerbridge_mappings.exact_items import filtered_out
@@ -31,8 +29,6 @@ CUSTOMERS, ARTICLES, ORDERS = "customers", "articles", "orders"
 STOCK_COUNT = "stock count"
 # The key of each collection this destination creates in, as Exact names it.
 KEY_FIELD = {"salesorder/GoodsDeliveries": "EntryID", "inventory/StockCounts": "StockCountID"}
-# Test-only: SIGKILL this process right after the Nth write Exact confirmed (crash-safety tests).
-CRASH_AFTER_WRITES = "LEDGERBRIDGE_TEST_CRASH_AFTER_WRITES"
 
 
 class ExactOnlineTarget(Target):
@@ -51,10 +47,7 @@ class ExactOnlineTarget(Target):
         self._stock_only = stock_only(self.rules)
         self._item_flags_read = False
         self.errors = ErrorBudget()
-        self.writes_sent = 0
         self._delivered: dict[str, float] = {}  # order line (lower-case ID) -> quantity delivered in this sync
-        crash_after = os.environ.get(CRASH_AFTER_WRITES)
-        self._crash_after = int(crash_after) if crash_after else None
 
     # ------------------------------------------------------------------------------------------------ planning
 
@@ -105,7 +98,7 @@ class ExactOnlineTarget(Target):
         """What the bulk read already tells us Exact would refuse: an account code another account holds."""
         failures = []
         for write in work.writes:
-            if write.target_collection == "crm/Accounts" and write.action == "create" and "Code" in write.body:
+            if write.target_collection == "crm/Accounts" and write.action is Action.CREATE and "Code" in write.body:
                 code = code_key(write.body["Code"])
                 holder = self.lookups.accounts.by_code.get(code or "")
                 if holder is not None:
@@ -127,40 +120,36 @@ class ExactOnlineTarget(Target):
 
     # ------------------------------------------------------------------------------------------------ writing
 
-    def execute(self, write: Any, body: dict[str, Any]) -> str | None:
+    def execute(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         collection = write.target_collection
         self.errors.check(collection)
         assert self.division is not None, "load_lookups() runs before the first write"
         try:
-            if write.action == "create":
-                created = self.client.create(self.division, collection, body)
+            if write.action is Action.CREATE:
+                created = self.client.create(collection, body, division=self.division)
                 target_id = created.get(KEY_FIELD.get(collection, "ID"))
                 if not target_id:
                     raise RecordWriteError(collection, "Exact confirmed the create but returned no key")
             else:
-                self.client.update(self.division, collection, write.target_id, body)
+                if write.target_id is None:
+                    raise RecordWriteError(collection, f"an update was planned without the id of the {collection}")
+                self.client.update(collection, write.target_id, body, division=self.division)
                 target_id = write.target_id
         except AmbiguousWriteError as error:
             raise WriteOutcomeUnknown(collection, error.cause) from None
-        except AirbyteTracedException as error:
-            rejection = rejection_of(error, collection)
-            if rejection is None:
-                raise
+        except ExactOnlineApiError as error:
             self.errors.count(collection)
-            raise rejection from None
+            raise rejection_of(error, collection) from None
         self._written(write, body)
-        self.writes_sent += 1
-        if self._crash_after is not None and self.writes_sent >= self._crash_after:
-            os.kill(os.getpid(), signal.SIGKILL)
         return str(target_id)
 
-    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+    def find_written(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         found = self.finder.find(write, body, self._delivered_before())
         if found is not None:
             self._written(write, body)
         return found
 
-    def _written(self, write: Any, body: dict[str, Any]) -> None:
+    def _written(self, write: PlannedWrite, body: dict[str, Any]) -> None:
         if write.target_collection == GOODS_DELIVERIES:
             for line in body.get("GoodsDeliveryLines") or []:
                 key = str(line["SalesOrderLineID"]).lower()

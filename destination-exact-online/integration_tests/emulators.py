@@ -5,16 +5,18 @@ for the next sync — as the platform does."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
+
+from ledgerbridge_testkit.connector_process import run_connector
 
 BIN = Path(sys.executable).parent
 
@@ -258,7 +260,11 @@ class Connection:
                 self.eaccounting._access_token = None
         return done.stdout
 
-    def write_destination(self, source_output: str, env: dict[str, str] | None = None) -> SyncResult:
+    def write_destination(
+        self, source_output: str, env: dict[str, str] | None = None, kill_when: Callable[[], bool] | None = None
+    ) -> SyncResult:
+        """Runs the destination on the source's records and states; ``kill_when()`` returning True kills it from
+        outside with SIGKILL mid-run (a crash: no cleanup at all), as the platform's pod can be."""
         command = [
             _script("destination-exact-online"),
             "write",
@@ -270,26 +276,27 @@ class Connection:
         records = "\n".join(
             line for line in source_output.splitlines() if line.startswith(('{"type":"RECORD"', '{"type":"STATE"'))
         )
-        done = subprocess.run(
-            command,
-            input=records + "\n",
-            capture_output=True,
-            text=True,
-            timeout=180,
-            env={**os.environ, **(env or {})},
-            check=False,
-        )
-        destination = messages_of(done.stdout)
+        stdin = self.workdir / "destination-input.jsonl"
+        stdin.write_text(records + "\n")
+        done = run_connector(command, self.workdir, stdin_path=stdin, env=env, kill_when=kill_when)
+        destination = done.messages
         for message in destination:
             if message["type"] == "STATE":
                 state = message["state"]
                 self.states[state["stream"]["stream_descriptor"]["name"]] = state
             elif message["type"] == "CONTROL":
                 self.destination_config = message["control"]["connectorConfig"]["config"]
+        assert done.returncode is not None
         return SyncResult(messages_of(source_output), destination, done.returncode, done.stderr)
 
-    def sync(self, *, from_scratch: bool = False, env: dict[str, str] | None = None) -> SyncResult:
-        return self.write_destination(self.read_source(from_scratch=from_scratch), env)
+    def sync(
+        self,
+        *,
+        from_scratch: bool = False,
+        env: dict[str, str] | None = None,
+        kill_when: Callable[[], bool] | None = None,
+    ) -> SyncResult:
+        return self.write_destination(self.read_source(from_scratch=from_scratch), env, kill_when)
 
 
 def writes(log: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-"""The destination killed (SIGKILL) right after its Nth confirmed write, then rerun as Airbyte would: from the states
-it had echoed. Exact must end up with every record exactly once — no duplicates, no gaps."""
+"""The destination killed from outside (SIGKILL, as a platform pod can be) once Exact has seen its Nth write, then
+rerun as Airbyte would: from the states it had echoed. Exact must end up with every record exactly once — no
+duplicates, no gaps."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ import pytest
 
 from integration_tests.emulators import Connection, writes
 from integration_tests.test_end_to_end import MAPPING, live
-
-CRASH = "LEDGERBRIDGE_TEST_CRASH_AFTER_WRITES"
 
 
 def assert_complete_and_unique(eaccounting, exact):
@@ -38,15 +37,15 @@ def assert_complete_and_unique(eaccounting, exact):
             assert stock.get(article["Number"], 0) == pytest.approx(expected), article["Number"]
 
 
-# 114 writes in all: 1 = the first account, 45 = mid customers, 114 = the stock count, before any articles state
-@pytest.mark.parametrize("crash_after", [1, 45, 114])
+# 114 writes in all: 1 = the first account, 45 = mid customers, 100 = among the articles, before any articles state
+@pytest.mark.parametrize("crash_after", [1, 45, 100])
 def test_given_the_destination_killed_after_n_writes_when_rerun_then_every_record_is_in_exact_exactly_once(
     eaccounting, exact, tmp_path, crash_after
 ):
     connection = Connection(eaccounting, exact, ["customers", "articles"], tmp_path, MAPPING)
-    crashed = connection.sync(env={CRASH: str(crash_after)})
+    crashed = connection.sync(kill_when=lambda: len(writes(exact.requests_log())) >= crash_after)
     assert crashed.returncode == -signal.SIGKILL, len(writes(exact.requests_log()))
-    assert len(writes(exact.requests_log())) == crash_after
+    assert len(writes(exact.requests_log())) >= crash_after
 
     resumed = connection.sync()
     assert resumed.returncode == 0, resumed.stderr[-2000:]

@@ -1,45 +1,50 @@
 """Which client failures fail one record and which stop the sync; the error budget per endpoint."""
 
+import json
 import logging
 
 import pytest
-from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+import requests
 
 from destination_exact_online.quiet_http_log import DropRequestBodies
 from destination_exact_online.rejections import ErrorBudget, rejection_of
-from exact_online_client import DailyBudgetExhausted
+from exact_online_client import ExactOnlineApiError
+from exact_online_client.errors import is_refusal_of_the_request
 from ledgerbridge_writer import RecordWriteError
 
 
-def traced(message, failure_type=FailureType.system_error):
-    return AirbyteTracedException(message=message, failure_type=failure_type)
+def answer(status: int, body: dict) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body).encode()
+    return response
+
+
+def odata_error(code: str, text: str) -> dict:
+    return {"error": {"code": code, "message": {"lang": "en-US", "value": text}}}
 
 
 def test_given_a_400_naming_a_property_when_classified_then_the_record_fails_on_that_property():
-    error = traced("Exact Online rejected the request (400: Mandatory field is missing: 'OrderedBy').")
+    error = ExactOnlineApiError.from_response(answer(400, odata_error("", "Mandatory field is missing: 'OrderedBy'")))
+    assert (error.status, error.field) == (400, "OrderedBy")
     rejection = rejection_of(error, "salesorder/SalesOrders")
-    assert rejection.field == "OrderedBy" and "400" in rejection.message
+    assert rejection.field == "OrderedBy" and "400" in rejection.message and "Mandatory field" in rejection.message
 
 
 def test_given_a_404_without_a_property_when_classified_then_the_collection_is_named():
-    rejection = rejection_of(
-        traced("Exact Online rejected the request (404: Not found).", FailureType.config_error), "logistics/Items"
-    )
-    assert rejection.field == "logistics/Items"
+    error = ExactOnlineApiError.from_response(answer(404, odata_error("NotFound", "Not found")))
+    assert (error.code, error.field) == ("NotFound", None)
+    assert rejection_of(error, "logistics/Items").field == "logistics/Items"
 
 
-@pytest.mark.parametrize(
-    "error",
-    [
-        DailyBudgetExhausted("240891", 1_700_000_000_000),
-        traced("Exact Online refused access (403: Forbidden - WrongDivision).", FailureType.config_error),
-        traced("Exact Online answered 503: busy; retrying.", FailureType.transient_error),
-    ],
-    ids=["daily-budget", "forbidden", "server-down"],
-)
-def test_given_a_failure_that_is_not_about_the_record_when_classified_then_the_sync_stops(error):
-    assert rejection_of(error, "crm/Accounts") is None
+@pytest.mark.parametrize("status", [401, 403, 429, 500, 503])
+def test_given_an_answer_that_is_not_about_the_request_when_classified_then_it_is_no_refusal(status):
+    assert not is_refusal_of_the_request(status)
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422])
+def test_given_a_4xx_about_the_request_when_classified_then_it_is_a_refusal(status):
+    assert is_refusal_of_the_request(status)
 
 
 def test_given_three_refusals_on_an_endpoint_when_writing_more_then_they_are_not_sent():

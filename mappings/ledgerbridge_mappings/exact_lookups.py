@@ -49,8 +49,9 @@ class CodeIndex:
             code = code_key(record.get(code_field))
             if code is not None:
                 index.by_code.setdefault(code.casefold(), record)
-            if record.get("ID"):
-                index.by_id[_id(record["ID"])] = record
+            key = _id(record.get("ID"))
+            if key is not None:
+                index.by_id[key] = record
         return index
 
     def get(self, code: str | None) -> Record | None:

@@ -45,9 +45,3 @@ def trace_error(message: dict[str, Any]) -> dict[str, Any] | None:
     if message.get("type") == "TRACE" and trace.get("type") == "ERROR":
         return trace.get("error") or {}
     return None
-
-
-def stream_of_state(state: dict[str, Any]) -> str | None:
-    if state.get("type") == "STREAM":
-        return state["stream"]["stream_descriptor"]["name"]
-    return None

@@ -19,6 +19,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
+import eaccounting_client
+import exact_online_client
+
 from .config_files import read_config, write_config_atomically
 
 DEFAULT_PORT = 8765
@@ -31,12 +34,15 @@ class AuthorizationError(RuntimeError):
 
 @dataclass(frozen=True)
 class OAuthSystem:
+    """One system's OAuth endpoints and scopes, as its client declares them; only the config key naming the host and
+    its default live here."""
+
     name: str
     host_key: str
     default_host: str
-    authorize_path: str
-    token_path: str
-    scope: str | None = None
+    authorize_endpoint: Callable[[str], str]
+    token_endpoint: Callable[[str], str]
+    scopes: tuple[str, ...] = ()
 
     def host(self, config: dict[str, Any]) -> str:
         return str(config.get(self.host_key) or self.default_host).rstrip("/")
@@ -44,15 +50,20 @@ class OAuthSystem:
 
 SYSTEMS = {
     "exact-online": OAuthSystem(
-        "Exact Online", "base_url", "https://start.exactonline.nl", "/api/oauth2/auth", "/api/oauth2/token"
+        "Exact Online",
+        "base_url",
+        exact_online_client.DEFAULT_BASE_URL,
+        exact_online_client.authorize_endpoint,
+        exact_online_client.token_endpoint,
+        exact_online_client.AUTHORIZE_SCOPES,
     ),
     "eaccounting": OAuthSystem(
         "Visma eAccounting",
         "identity_url",
-        "https://identity.vismaonline.com",
-        "/connect/authorize",
-        "/connect/token",
-        scope="ea:api offline_access ea:sales ea:accounting",
+        eaccounting_client.PRODUCTION_IDENTITY_URL,
+        eaccounting_client.authorize_endpoint,
+        eaccounting_client.token_endpoint,
+        eaccounting_client.AUTHORIZE_SCOPES,
     ),
 }
 
@@ -110,10 +121,10 @@ def consent_url(system: OAuthSystem, config: dict[str, Any], redirect_uri: str, 
         "response_type": "code",
         "state": state,
     }
-    if system.scope:
-        params["scope"] = system.scope
+    if system.scopes:
+        params["scope"] = " ".join(system.scopes)
         params["prompt"] = "login"
-    return f"{system.host(config)}{system.authorize_path}?{urlencode(params)}"
+    return f"{system.authorize_endpoint(system.host(config))}?{urlencode(params)}"
 
 
 def authorize(
@@ -149,7 +160,7 @@ def authorize(
     if "code" not in answer:
         raise AuthorizationError(f"{system.name} refused: {answer.get('error_description') or answer.get('error')}")
     response = requests.post(
-        f"{system.host(config)}{system.token_path}",
+        system.token_endpoint(system.host(config)),
         data={
             "grant_type": "authorization_code",
             "code": answer["code"],

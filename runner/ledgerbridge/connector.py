@@ -136,7 +136,8 @@ def spec(command: str, stderr_path: Path) -> dict[str, Any]:
     for line in completed.stdout.splitlines():
         message = parse_line(line)
         if message and message["type"] == "SPEC":
-            return message["spec"]
+            specification: dict[str, Any] = message["spec"]
+            return specification
     raise ConnectorError(
         f"{command} spec printed no specification (exit code {completed.returncode}, see {stderr_path})"
     )
@@ -154,5 +155,6 @@ def check(command: str, config_file: ConnectorConfigFile, scratch: Path, stderr_
 def discover(command: str, config_file: ConnectorConfigFile, scratch: Path, stderr_path: Path) -> dict[str, Any]:
     for message in run_command(command, "discover", config_file, scratch, stderr_path):
         if message["type"] == "CATALOG":
-            return message["catalog"]
+            catalog: dict[str, Any] = message["catalog"]
+            return catalog
     raise ConnectorError(f"{command} discover printed no catalog")

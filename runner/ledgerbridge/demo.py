@@ -71,9 +71,8 @@ def _write_secrets(folder: Path, exact: EmulatorProcess, eaccounting: EmulatorPr
         folder / "eaccounting-destination.json",
         {"api_url": ea_start["api_url"], "identity_url": ea_start["identity_url"], "credentials": app},
     )
-    quiet = {"port": 0, "open_browser": _follow_consent, "announce": lambda text: None}
-    authorize("exact-online", folder / "exact-destination.json", **quiet)
-    authorize("eaccounting", folder / "eaccounting-destination.json", **quiet)
+    for system, config in (("exact-online", "exact-destination.json"), ("eaccounting", "eaccounting-destination.json")):
+        authorize(system, folder / config, port=0, open_browser=_follow_consent, announce=lambda text: None)
 
 
 def _ship_orders(eaccounting: EmulatorProcess, folder: Path) -> list[str]:
@@ -108,7 +107,7 @@ def _api_config(emulator: EmulatorProcess, folder: Path, system: str) -> dict[st
     """A third token chain (a person working in the system), so the connectors' own chains stay untouched."""
     start = emulator.start_line
     app = {key: emulator.credentials[key] for key in ("client_id", "client_secret")}
-    hosts = {k: start[k] for k in ("base_url", "division", "api_url", "identity_url") if k in start}
+    hosts: dict[str, Any] = {k: start[k] for k in ("base_url", "division", "api_url", "identity_url") if k in start}
     path = folder / f"{system}-person.json"
     write_config_atomically(path, {**hosts, "credentials": app})
     try:

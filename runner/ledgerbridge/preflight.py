@@ -83,7 +83,10 @@ def _schemas(connectors: Sequence[str], home: DataHome) -> dict[str, dict[str, A
 
     def one(connector: str) -> dict[str, Any] | str:
         try:
-            return spec(connector, home.logs / f"spec-{Path(connector).name}.log")["connectionSpecification"]
+            schema: dict[str, Any] = spec(connector, home.logs / f"spec-{Path(connector).name}.log")[
+                "connectionSpecification"
+            ]
+            return schema
         except ConnectorError as error:
             return str(error)
 
@@ -123,7 +126,8 @@ def _schema_problem(path: list[str | int], error: SchemaError) -> str:
     """The violation in words, without the offending value."""
     kind, expected = error.validator, error.validator_value
     if kind == "required":
-        missing = [key for key in expected if isinstance(error.instance, dict) and key not in error.instance]
+        wanted: list[str] = list(expected) if isinstance(expected, list) else []
+        missing = [key for key in wanted if isinstance(error.instance, dict) and key not in error.instance]
         return f"{_dotted([*path, missing[0]] if missing else path)}: missing (required)"
     texts = {
         "type": f"wrong type: should be {' or '.join(expected) if isinstance(expected, list) else expected}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
@@ -89,7 +89,8 @@ class LiveBars:
     def _add(self, stream: str) -> TaskID:
         assert self._progress is not None
         self._counts[stream] = {"read": 0, "written": 0, "skipped": 0, "failed": 0}
-        task = self._progress.add_task(f"{self._name} / {stream}", total=None, **self._counts[stream])
+        counts: dict[str, Any] = self._counts[stream]
+        task = self._progress.add_task(f"{self._name} / {stream}", total=None, **counts)
         self._tasks[stream] = task
         return task
 
@@ -101,7 +102,8 @@ class LiveBars:
             if task is None:
                 task = self._add(stream)
             self._counts[stream][column] += 1
-            self._progress.update(task, **{column: self._counts[stream][column]})
+            column_count: dict[str, Any] = {column: self._counts[stream][column]}
+            self._progress.update(task, **column_count)
 
     def record_read(self, stream: str) -> None:
         self._bump(stream, "read")

@@ -37,6 +37,7 @@ from ledgerbridge_mappings.reconciliation import (
 from ledgerbridge_mappings.references import parse_document_reference
 from ledgerbridge_mappings.rules.documents import StatusFilter
 from ledgerbridge_mappings.vat_numbers import parse_vat_number
+from ledgerbridge_write_safety.settings_errors import invalid_settings
 from ledgerbridge_writer.disk_map import DiskMap
 
 from .config_files import ConnectorConfigFile, read_config
@@ -133,10 +134,9 @@ def destination_rules(connection: Connection, model: type[Rules]) -> Rules:
     try:
         return model.model_validate(mapping)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors(include_url=False)
-        )
-        raise ConnectionFileError(f"connections ({connection.name}).destination.mapping: {problems}") from None
+        raise ConnectionFileError(
+            f"connections ({connection.name}).destination.mapping: {invalid_settings(error)}"
+        ) from None
 
 
 # ------------------------------------------------------------------------------------------------ the Exact side

@@ -183,7 +183,7 @@ class MasterDataReconciliation:
     def _update(self, item_code: Any, *, price: tuple[str, float] | None = None, add_qty: float = 0.0) -> None:
         code = code_key(item_code)
         raw = self.items.get(code) if code else None
-        if raw is None:
+        if raw is None or code is None:
             return
         item = orjson.loads(raw)
         if price is not None:

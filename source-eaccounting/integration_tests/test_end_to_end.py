@@ -76,7 +76,7 @@ def test_given_a_changed_customer_when_second_incremental_run_then_only_that_cus
     with contextlib.redirect_stdout(io.StringIO()):
         client = EAccountingClient(rotated)
         target = client.get(f"customers/{customers[0]['Id']}")
-        client.put(f"customers/{target['Id']}", {**target, "Name": target["Name"] + " (renamed)"})
+        client.update("customers", target["Id"], {**target, "Name": target["Name"] + " (renamed)"})
 
     code, second = run(tmp_path, "read", rotated, ["customers", "orders"], state=last_states(first))
     assert code == 0, of_type(second, "TRACE")

@@ -21,7 +21,7 @@ def _client(config: Mapping[str, Any], logger: logging.Logger | None = None) -> 
         config = dict(config)
     try:
         # The client keeps this very mapping: token rotations are written into it and emitted from it.
-        return EAccountingClient(config, logger=logger)  # type: ignore[arg-type]
+        return EAccountingClient(config, logger=logger)
     except InvalidConfigError as exc:
         raise AirbyteTracedException(message=str(exc), failure_type=FailureType.config_error) from None
 

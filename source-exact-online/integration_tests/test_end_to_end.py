@@ -114,8 +114,8 @@ def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync
     writer = ExactOnlineClient(json.loads(json.dumps(config)))
     account = first.records_of("accounts")[0]
     item = first.records_of("items")[0]
-    writer.update(emulator.division, "crm/Accounts", account["ID"], {"Name": "Renamed between syncs"})
-    writer.delete(emulator.division, "logistics/Items", item["ID"])
+    writer.update("crm/Accounts", account["ID"], {"Name": "Renamed between syncs"}, division=emulator.division)
+    writer.delete("logistics/Items", item["ID"], division=emulator.division)
     config = json.loads(json.dumps(writer.authenticator._connector_config))
 
     second = run_connector(tmp_path, "read", config, state=first.final_states())

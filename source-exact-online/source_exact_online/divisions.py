@@ -25,7 +25,7 @@ class DivisionResolver:
         divisions = self.divisions()
         accessible = {
             int(row["Code"])
-            for row in self._client.get_rows(divisions[0], "system/Divisions", {"$select": "Code"})
+            for row in self._client.list("system/Divisions", {"$select": "Code"}, division=divisions[0])
             if row.get("Code") is not None
         }
         return [division for division in divisions if division not in accessible]

@@ -79,5 +79,3 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("journals", "financial/Journals", "ID", MODIFIED),
     Endpoint("deleted", "sync/Deleted", "ID", TIMESTAMP),
 )
-
-BY_STREAM = {endpoint.stream: endpoint for endpoint in ENDPOINTS}

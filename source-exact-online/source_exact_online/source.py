@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, FailureType
+from airbyte_cdk.models import AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, FailureType
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
-from pydantic import ValidationError
 
-from exact_online_client import ExactOnlineClient, ExactOnlineConnection, ExactRateLimitPacer
+from exact_online_client import ExactOnlineClient, ExactOnlineConnection, ExactRateLimitPacer, InvalidConfigError
 from exact_online_client.rate_limits import Clock
 from source_exact_online.divisions import DivisionResolver
 from source_exact_online.endpoints import ENDPOINTS
@@ -31,12 +30,11 @@ class SourceExactOnline(AbstractSource):
         if self._client is None:
             try:
                 self._client = ExactOnlineClient(config, clock=self._clock)  # type: ignore[arg-type]
-            except ValidationError as error:
-                problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            except InvalidConfigError as error:
                 raise AirbyteTracedException(
-                    message=f"The Exact Online configuration is invalid: {problems}",
+                    message=f"The Exact Online configuration is invalid: {error}",
                     failure_type=FailureType.config_error,
-                ) from error
+                ) from None
         return self._client
 
     def configure(self, config: Mapping[str, Any], temp_dir: str) -> Mapping[str, Any]:
@@ -78,7 +76,7 @@ class SourceExactOnline(AbstractSource):
         logger: logging.Logger,
         config: Mapping[str, Any],
         catalog: ConfiguredAirbyteCatalog,
-        state: list[Any] | MutableMapping[str, Any] | None = None,
+        state: list[AirbyteStateMessage] | None = None,
     ) -> Iterator[AirbyteMessage]:
         # Only the columns the user selected are requested ($select): the configured catalog carries them.
         self._selected_fields = {

@@ -136,10 +136,15 @@ class ExactOnlineStream(HttpStream, CheckpointMixin):
         next_page_token: Mapping[str, Any] | None = None,
     ) -> str:
         if next_page_token:
-            return next_page_token["next_url"]
-        return f"{stream_slice['division']}/{self._endpoint.resource}"
+            return str(next_page_token["next_url"])
+        return f"{_division_of(stream_slice)}/{self._endpoint.resource}"
 
-    def request_headers(self, **kwargs: Any) -> Mapping[str, Any]:
+    def request_headers(
+        self,
+        stream_state: Mapping[str, Any] | None = None,
+        stream_slice: Mapping[str, Any] | None = None,
+        next_page_token: Mapping[str, Any] | None = None,
+    ) -> Mapping[str, Any]:
         return {"Accept": "application/json"}
 
     def request_params(
@@ -212,8 +217,9 @@ class ExactOnlineStream(HttpStream, CheckpointMixin):
         Only one request is ever in flight (Exact discourages parallel calls); the prefetch just overlaps Exact's
         response time with our own work. Every request still goes through the CDK client: auth, pacing, retries.
         """
-        division = int(stream_slice["division"])
+        division = _division_of(stream_slice)
         cursor = self.cursor_field
+        assert stream_slice is not None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"exact-{self.name}") as prefetch:
             pending: Future[Any] | None = prefetch.submit(self._fetch_page, stream_slice, None)
             while pending is not None:
@@ -228,3 +234,10 @@ class ExactOnlineStream(HttpStream, CheckpointMixin):
                     if pending is not None:
                         pending.cancel()
                     raise
+
+
+def _division_of(stream_slice: Mapping[str, Any] | None) -> int:
+    """Every read of an Exact stream is sliced by division (``stream_slices``)."""
+    if stream_slice is None or "division" not in stream_slice:
+        raise ValueError("an Exact Online stream is read one division slice at a time")
+    return int(stream_slice["division"])

@@ -14,6 +14,8 @@ from typing import Any
 import orjson
 from airbyte_cdk.models import AirbyteLogMessage, AirbyteMessage, Level, Type
 
+from ledgerbridge_mappings import Action, SourceRef
+
 
 class Outcome(StrEnum):
     CREATED = "created"
@@ -23,11 +25,11 @@ class Outcome(StrEnum):
     PLANNED = "planned"  # dry run: what would have been sent
 
 
-_PAST = {"create": Outcome.CREATED, "update": Outcome.UPDATED, "skip": Outcome.SKIPPED}
+_PAST = {Action.CREATE: Outcome.CREATED, Action.UPDATE: Outcome.UPDATED, Action.SKIP: Outcome.SKIPPED}
 
 
-def outcome_of(action: Any) -> Outcome:
-    return _PAST[str(getattr(action, "value", action))]
+def outcome_of(action: Action) -> Outcome:
+    return _PAST[action]
 
 
 @dataclass(slots=True)
@@ -47,7 +49,7 @@ class WriteResult:
 
 @dataclass(slots=True)
 class ActivityEntry:
-    source_ref: Any
+    source_ref: SourceRef
     writes: list[WriteResult] = field(default_factory=list)
     error_field: str | None = None
     error: str | None = None

@@ -29,7 +29,7 @@ class DiskMap(MutableMapping[str, str]):
         row = self._db.execute("SELECT value FROM map WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return row[0]
+        return str(row[0])
 
     def __setitem__(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO map (key, value) VALUES (?, ?)", (key, value))
@@ -46,7 +46,7 @@ class DiskMap(MutableMapping[str, str]):
         return iter([key for (key,) in self._db.execute("SELECT key FROM map ORDER BY key")])
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM map").fetchone()[0]
+        return int(self._db.execute("SELECT count(*) FROM map").fetchone()[0])
 
     def close(self) -> None:
         self._db.close()

@@ -23,7 +23,7 @@ ALL_STREAMS = "*"
 def scope_of(message: AirbyteMessage) -> str:
     state = message.state
     if state is not None and state.type == AirbyteStateType.STREAM and state.stream is not None:
-        return state.stream.stream_descriptor.name
+        return str(state.stream.stream_descriptor.name)
     return ALL_STREAMS
 
 

@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ledgerbridge_mappings import PlannedWrite
+
 from .work import BatchWrite, RecordFailure, RecordWork, RecordWriteError
 
 
@@ -33,14 +35,14 @@ class Target(ABC):
         return []
 
     @abstractmethod
-    def execute(self, write: Any, body: dict[str, Any]) -> str | None:
+    def execute(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         """Send one create or update with ``body`` (links already filled in); return the target object's id.
 
         Raise ``RecordWriteError`` when the system refuses this write alone; ``WriteOutcomeUnknown`` when a create
         was sent but its answer was lost; any other exception stops the sync.
         """
 
-    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+    def find_written(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         """After ``WriteOutcomeUnknown``: the id of the object this create made, found with one targeted lookup by
         its natural key (reference, code, e-mail), or ``None`` when it is certainly not there.
 

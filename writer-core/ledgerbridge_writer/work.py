@@ -1,38 +1,18 @@
 """What the write loop needs to know about one source record: its planned writes, its errors and its batches.
 
-Planned writes and errors are duck-typed after ``ledgerbridge_mappings`` (``PlannedWrite``, ``MappingError``,
-``SourceRef``) so that this package needs no mapping code and each destination may plan however it likes.
+The write contract itself (``PlannedWrite`` with its ``Action``, ``SourceRef``, ``MappingError``, ``RecordPlan``) is
+owned by ``ledgerbridge_mappings`` and used here as is. The dependency points from this package to the mappings, not
+the other way: the mappings are pure rules with no I/O and light dependencies, while this package drives Airbyte's
+protocol; making the pure package import the Airbyte CDK to reach its own output types would invert that layering.
+The plan types depend on nothing, so writer-core gains no behaviour from the mappings, only their vocabulary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
-
-class SourceRefLike(Protocol):
-    """Names a source record by ids only (never names or e-mail addresses)."""
-
-    stream: str
-    id: str | None
-    number: str | None
-
-
-class PlannedWriteLike(Protocol):
-    target_collection: str
-    action: Any  # "create" | "update" | "skip" (a StrEnum in ledgerbridge_mappings)
-    body: dict[str, Any]
-    source_ref: Any
-    reason: str
-    key: str | None
-    target_id: str | None
-    links: Mapping[str, str]
-
-
-class RecordErrorLike(Protocol):
-    field: str
-    message: str
+from ledgerbridge_mappings import MappingError, PlannedWrite, RecordPlan, SourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +21,10 @@ class RecordFailure:
 
     field: str
     message: str
+
+
+#: What can be wrong with one record: a mapping rule refused it, or the target's own checks or answers did.
+RecordProblem = MappingError | RecordFailure
 
 
 class RecordWriteError(Exception):
@@ -55,8 +39,9 @@ class RecordWriteError(Exception):
 
 class WriteOutcomeUnknown(Exception):
     """Raised by ``Target.execute`` when a create was sent but its answer was lost (connection dropped, timed out, a
-    5xx): it may or may not have landed. The write loop asks ``Target.find_written`` and re-sends at most once, so a
-    lost answer never becomes a second copy."""
+    5xx): it may or may not have landed. The write loop asks ``Target.find_written`` and sends again only when the
+    lookup finds nothing, at most ``MAX_SENDS`` times in all (see ``writer``), so a lost answer never becomes a second
+    copy."""
 
     def __init__(self, collection: str, cause: str) -> None:
         super().__init__(f"{collection}: the answer to the write was lost ({cause})")
@@ -72,14 +57,14 @@ class RecordWork:
     in the one stock count of a sync: the record is only done once those batches are committed too.
     """
 
-    source_ref: Any
-    writes: list[Any] = field(default_factory=list)
-    errors: list[Any] = field(default_factory=list)
+    source_ref: SourceRef
+    writes: list[PlannedWrite] = field(default_factory=list)
+    errors: list[RecordProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     batches: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, *plans: Any, batches: Iterable[str] = ()) -> RecordWork:
+    def of(cls, *plans: RecordPlan, batches: Iterable[str] = ()) -> RecordWork:
         """Merge mapping ``RecordPlan``s of one record (e.g. its item and its stock line) into one unit of work."""
         if not plans:
             raise ValueError("RecordWork.of needs at least one plan")
@@ -97,8 +82,27 @@ class RecordWork:
 
 @dataclass(slots=True)
 class BatchWrite:
-    """One write that aggregates many records of a sync (one stock count with a line per changed article)."""
+    """One write that aggregates many records of a sync (one stock count with a line per changed article).
+
+    A batch that could not be planned carries its ``failure`` and no write: its records fail with it, and nothing is
+    sent (build it with ``BatchWrite.rejected``)."""
 
     name: str
-    write: Any
-    sources: list[Any] = field(default_factory=list)
+    write: PlannedWrite | None
+    sources: list[SourceRef] = field(default_factory=list)
+    failure: RecordFailure | None = None
+
+    def __post_init__(self) -> None:
+        if (self.write is None) == (self.failure is None):
+            raise ValueError(f"batch {self.name!r} needs either a write or a failure, not both or neither")
+
+    @classmethod
+    def rejected(cls, name: str, failure: RecordFailure, sources: list[SourceRef]) -> BatchWrite:
+        return cls(name, None, sources, failure)
+
+    def planned(self) -> PlannedWrite:
+        """The write to send; raises ``RecordWriteError`` (failing the batch's records) when it was rejected."""
+        if self.write is None:
+            assert self.failure is not None
+            raise RecordWriteError(self.failure.field, self.failure.message)
+        return self.write

@@ -19,6 +19,8 @@ from typing import Any
 from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from ledgerbridge_mappings import PlannedWrite, SourceRef
+
 from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of
 from .cached_records import CachedRecordShape
 from .counters import SyncCounters
@@ -170,7 +172,7 @@ class Writer:
             return
         yield from self._finish_record(item, entry)
 
-    def _send(self, write: Any) -> WriteResult:
+    def _send(self, write: PlannedWrite) -> WriteResult:
         outcome = outcome_of(write.action)
         collection = write.target_collection
         if outcome is Outcome.SKIPPED:
@@ -191,7 +193,7 @@ class Writer:
         self.counters.count_write(collection, outcome)
         return WriteResult(collection, outcome, target_id, reason)
 
-    def _deliver(self, write: Any, body: dict[str, Any], outcome: Outcome) -> tuple[str | None, str]:
+    def _deliver(self, write: PlannedWrite, body: dict[str, Any], outcome: Outcome) -> tuple[str | None, str]:
         """Executes one write exactly once: after a lost answer the target is asked whether the write landed before
         it is sent again, and it is sent at most ``MAX_SENDS`` times in a sync. Each send follows a lookup that found
         nothing, so no number of lost answers makes a second copy; the bound only ends a streak of bad luck."""
@@ -211,7 +213,9 @@ class Writer:
             "the record is read again next sync",
         ) from None
 
-    def _find_written(self, write: Any, body: dict[str, Any], outcome: Outcome, lost: WriteOutcomeUnknown) -> Any:
+    def _find_written(
+        self, write: PlannedWrite, body: dict[str, Any], outcome: Outcome, lost: WriteOutcomeUnknown
+    ) -> str | None:
         """The id of the object a create whose answer was lost made, or None when it did not land. An update of a
         known id may simply be sent again. A lookup that cannot tell (``RecordWriteError``) fails the record: it is
         read again next sync, whose bulk read sees the object if it landed. Any other error stops the sync, as it
@@ -244,12 +248,12 @@ class Writer:
     def _run_batches(self) -> Iterator[AirbyteMessage]:
         if not self._lookups_loaded:
             return
-        results: dict[Any, tuple[WriteResult | None, str | None]] = {}
+        results: dict[SourceRef, tuple[WriteResult | None, str | None]] = {}
         committed: set[str] = set()
         failed: set[str] = set()
         for batch in self.target.batches():
             try:
-                result = self._send(batch.write)
+                result = self._send(batch.planned())
                 error = None
                 committed.add(batch.name)
             except (RecordWriteError, UnresolvedLink) as problem:
@@ -317,11 +321,11 @@ def _previews(entry: ActivityEntry) -> Iterator[AirbyteMessage]:
             yield json_log({**payload, "target_id": write.target_id, "body": write.body}, Level.DEBUG)
 
 
-def _ref_json(ref: Any) -> dict[str, Any]:
+def _ref_json(ref: SourceRef) -> dict[str, Any]:
     return {"stream": ref.stream, "source_id": ref.id, "source_number": ref.number}
 
 
-def _dry_reason(outcome: Outcome, write: Any, body: dict[str, Any]) -> str:
+def _dry_reason(outcome: Outcome, write: PlannedWrite, body: dict[str, Any]) -> str:
     verb = "would create" if outcome is Outcome.CREATED else "would update"
     fields = ", ".join(sorted(body))
     reason = f" ({write.reason})" if write.reason else ""

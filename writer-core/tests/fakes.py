@@ -17,7 +17,14 @@ from airbyte_cdk.models import (
 )
 
 from ledgerbridge_mappings import Action, PlannedWrite, RecordPlan, SourceRef
-from ledgerbridge_writer import BatchWrite, RecordWork, RecordWriteError, Target, WriteOutcomeUnknown
+from ledgerbridge_writer import (
+    BatchWrite,
+    RecordFailure,
+    RecordWork,
+    RecordWriteError,
+    Target,
+    WriteOutcomeUnknown,
+)
 
 
 class FakeTarget(Target):
@@ -32,6 +39,7 @@ class FakeTarget(Target):
         self.lookups_loaded = 0
         self.stock_lines: dict[str, tuple[SourceRef, int]] = {}
         self.fail_batch = False
+        self.reject_batch: RecordFailure | None = None  # set: the stock count cannot be planned
         self.stop_on: str | None = None
         # collection -> what happens to each next create there: "landed" (stored, answer lost) or "lost" (never
         # arrived, answer lost); afterwards the answers arrive again
@@ -67,7 +75,7 @@ class FakeTarget(Target):
         )
         return RecordWork.of(plan)
 
-    def execute(self, write: Any, body: dict[str, Any]) -> str | None:
+    def execute(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         if self.stop_on is not None and write.source_ref.id == self.stop_on:
             raise RuntimeError("daily budget spent")
         if write.target_collection == "contacts" and write.source_ref.id in self.refuse:
@@ -86,7 +94,7 @@ class FakeTarget(Target):
             raise WriteOutcomeUnknown(write.target_collection, "HTTP 500")
         return new_id
 
-    def find_written(self, write: Any, body: dict[str, Any]) -> str | None:
+    def find_written(self, write: PlannedWrite, body: dict[str, Any]) -> str | None:
         self.lookups.append(write.target_collection)
         if self.lookup_fails is not None:
             raise self.lookup_fails
@@ -96,9 +104,12 @@ class FakeTarget(Target):
         if not self.stock_lines:
             return []
         lines = [{"Item": item, "QuantityNew": qty} for item, (_, qty) in sorted(self.stock_lines.items())]
+        sources = [r for r, _ in self.stock_lines.values()]
+        if self.reject_batch is not None:
+            return [BatchWrite.rejected("stock count", self.reject_batch, sources)]
         ref = SourceRef("stock", None, "count")
         write = PlannedWrite("counts", Action.CREATE, {"Lines": lines}, ref, f"{len(lines)} lines")
-        return [BatchWrite("stock count", write, [r for r, _ in self.stock_lines.values()])]
+        return [BatchWrite("stock count", write, sources)]
 
 
 def record(stream: str, **data: Any) -> AirbyteMessage:

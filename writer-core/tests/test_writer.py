@@ -8,7 +8,7 @@ import pytest
 from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from ledgerbridge_writer import Writer
+from ledgerbridge_writer import RecordFailure, Writer
 
 from .fakes import FakeTarget, global_state, record, stream_state
 
@@ -187,6 +187,18 @@ def test_given_the_batch_fails_when_written_then_its_records_fail_and_their_stat
     out = run(target, [record("stock", id="s1", quantity=3), stream_state("stock", 1)])
     assert states(out) == []
     assert activity(out)[0]["action"] == "failed"
+
+
+def test_given_a_batch_that_could_not_be_planned_when_the_sync_ends_then_its_records_fail_naming_the_field_unsent():
+    target = FakeTarget()
+    target.reject_batch = RecordFailure("StockCountLines[0].Warehouse", "no warehouse 'Lager 9'")
+    out = run(
+        target, [record("stock", id="s1", quantity=3), record("stock", id="s2", quantity=1), stream_state("stock", 1)]
+    )
+    assert target.sent == []
+    assert [a["action"] for a in activity(out)] == ["failed", "failed"]
+    assert all("StockCountLines[0].Warehouse: no warehouse 'Lager 9'" in a["reason"] for a in activity(out))
+    assert states(out) == []
 
 
 def test_given_a_fatal_error_when_writing_then_committed_states_stay_echoed_and_the_error_stops_the_sync():

@@ -64,7 +64,8 @@ class EAccountingAuthenticator(SingleUseRefreshTokenOauth2Authenticator):
     def token_has_expired(self) -> bool:
         return ab_datetime_now() > self.get_token_expiry_date() - EXPIRY_MARGIN
 
-    def refresh_access_token(self) -> tuple[str, AirbyteDateTime, str | None]:
+    # The CDK's single-use-token authenticator widens this return type the same way (and ignores it the same way).
+    def refresh_access_token(self) -> tuple[str, AirbyteDateTime, str | None]:  # type: ignore[override]
         try:
             return super().refresh_access_token()
         except (AirbyteTracedException, requests.HTTPError) as exc:

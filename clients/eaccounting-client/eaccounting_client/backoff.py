@@ -34,4 +34,4 @@ class EAccountingBackoffStrategy(BackoffStrategy):
     ) -> float | None:
         if isinstance(response_or_exception, requests.Response) and response_or_exception.status_code == 429:
             return rate_limit_wait(response_or_exception)
-        return min(self._base * 2 ** max(attempt_count - 1, 0), MAX_EXPONENTIAL_SECONDS)
+        return min(self._base * 2.0 ** max(attempt_count - 1, 0), MAX_EXPONENTIAL_SECONDS)

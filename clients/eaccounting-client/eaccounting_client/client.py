@@ -115,26 +115,30 @@ class EAccountingClient:
             raise EAccountingApiError(method, url, ApiError.from_response(response))
         return orjson.loads(response.content) if response.content else None
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("GET", path, params=params)
+    # The verbs of both wire clients (``exact_online_client.ExactOnlineClient`` has the same): ``list`` every record
+    # of a collection, ``create`` one object, ``update`` or ``delete`` one by its key; ``get`` reads one resource.
 
-    def post(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("POST", path, params=params, json=body)
+    def get(self, resource: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", resource, params=params)
 
-    def put(self, path: str, body: Any, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("PUT", path, params=params, json=body)
-
-    def delete(self, path: str) -> Any:
-        return self.request("DELETE", path)
-
-    def iter_records(
-        self, path: str, params: Mapping[str, Any] | None = None, page_size: int = MAX_PAGE_SIZE
+    def list(
+        self, resource: str, params: Mapping[str, Any] | None = None, page_size: int = MAX_PAGE_SIZE
     ) -> Iterator[dict[str, Any]]:
         """Every record of a collection, page by page (for bulk lookups such as customers by e-mail)."""
         page = 1
         while True:
-            body = self.get(path, {**(params or {}), **paging_params(page, page_size)})
-            yield from page_records(body, self.url(path))
+            body = self.get(resource, {**(params or {}), **paging_params(page, page_size)})
+            yield from page_records(body, self.url(resource))
             if not has_next_page(body):
                 return
             page += 1
+
+    def create(self, resource: str, body: Mapping[str, Any]) -> Any:
+        """The created object as eAccounting returns it."""
+        return self.request("POST", resource, json=dict(body))
+
+    def update(self, resource: str, key: str, body: Mapping[str, Any]) -> Any:
+        return self.request("PUT", f"{resource}/{key}", json=dict(body))
+
+    def delete(self, resource: str, key: str) -> Any:
+        return self.request("DELETE", f"{resource}/{key}")

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ledgerbridge_write_safety.settings_errors import invalid_settings
+
 from .pacing import CALLS_PER_MINUTE
 from .urls import PRODUCTION_API_URL, PRODUCTION_IDENTITY_URL, SANDBOX_API_URL, SANDBOX_IDENTITY_URL, check_transport
 
@@ -67,9 +69,5 @@ class InvalidConfigError(ValueError):
 def parse_config(config: Mapping[str, Any]) -> EAccountingConfig:
     try:
         return EAccountingConfig.model_validate(dict(config))
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_input=False, include_url=False):
-            field = ".".join(str(part) for part in error["loc"]) or "config"
-            problems.append(f"{field}: {error['msg']}")
-        raise InvalidConfigError("Invalid eAccounting configuration — " + "; ".join(problems)) from None
+    except ValidationError as error:
+        raise InvalidConfigError("Invalid eAccounting configuration — " + invalid_settings(error)) from None

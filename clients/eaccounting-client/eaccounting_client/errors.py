@@ -113,9 +113,9 @@ class EAccountingErrorHandler(HttpStatusErrorHandler):
             return super().interpret_response(response_or_exception)
         response = response_or_exception
         error = ApiError.from_response(response)
-        url = response.request.url if response.request is not None else response.url
+        url = (response.request.url if response.request is not None else None) or response.url
         message = f"eAccounting API error on {response.request.method if response.request else 'GET'} "
-        message += f"/{resource_of(url or '')}: {error.describe()}"
+        message += f"/{resource_of(url)}: {error.describe()}"
 
         if response.status_code == 429 or error.error_code == TOO_MANY_REQUESTS:
             return ErrorResolution(ResponseAction.RATE_LIMITED, FailureType.transient_error, message)

@@ -18,7 +18,8 @@ class MalformedPageError(ValueError):
 def page_records(body: Any, url: str = "") -> list[dict[str, Any]]:
     if not isinstance(body, Mapping) or not isinstance(body.get("Data"), list):
         raise MalformedPageError(f"expected a paginated response with a 'Data' list from {url or 'the API'}")
-    return body["Data"]
+    records: list[dict[str, Any]] = body["Data"]
+    return records
 
 
 def has_next_page(body: Mapping[str, Any]) -> bool:

@@ -36,6 +36,8 @@ READ_SCOPES_BY_RESOURCE: dict[str, tuple[str, ...]] = {
 
 # What a read-only sync of every stream asks for at authorisation time.
 READ_ONLY_SYNC_SCOPES = (*REQUIRED_SCOPES, "ea:sales_readonly", "ea:accounting_readonly")
+# What `ledgerbridge authorize` asks for: reading and writing sales and accounting (both directions of the bridge).
+AUTHORIZE_SCOPES = (*REQUIRED_SCOPES, "ea:sales", "ea:accounting")
 
 
 def resource_of(url: str) -> str:

@@ -41,5 +41,10 @@ def token_endpoint(identity_url: str) -> str:
     return identity_url.rstrip("/") + TOKEN_PATH
 
 
+def authorize_endpoint(identity_url: str) -> str:
+    """The consent page a user signs in on to authorise the app (the authorisation-code flow's first step)."""
+    return identity_url.rstrip("/") + AUTHORIZE_PATH
+
+
 def resource_url(api_url: str, path: str) -> str:
     return api_url.rstrip("/") + "/" + path.lstrip("/")

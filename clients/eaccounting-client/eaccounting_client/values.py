@@ -41,3 +41,8 @@ def to_amount(value: float | int | str | Decimal, decimals: int = 2) -> float:
     """Round an amount the way the API stores it (half up; `Format: 2 decimals` in the spec)."""
     quantum = Decimal(1).scaleb(-decimals)
     return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def odata_string(value: str) -> str:
+    """A string literal for a ``$filter`` expression: quoted, single quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"

@@ -50,7 +50,7 @@ def test_given_validation_error_when_post_then_raises_with_developer_message_err
         },
     )
     with contextlib.redirect_stdout(io.StringIO()), pytest.raises(EAccountingApiError) as failure:
-        EAccountingClient(config).post("customers", {"Name": "X"})
+        EAccountingClient(config).create("customers", {"Name": "X"})
     message = str(failure.value)
     assert "DataModelValidationError" in message and "ErrorCode 2000" in message
     assert "InvoicePostalCode: Field is required" in message
@@ -60,11 +60,11 @@ def test_given_validation_error_when_post_then_raises_with_developer_message_err
 def test_given_created_when_post_then_returns_the_created_object(fake, config):
     fake.answer("POST", "/customers", 201, {"Id": "c-1", "Name": "X"})
     with contextlib.redirect_stdout(io.StringIO()):
-        assert EAccountingClient(config).post("customers", {"Name": "X"})["Id"] == "c-1"
+        assert EAccountingClient(config).create("customers", {"Name": "X"})["Id"] == "c-1"
     assert fake.api_requests[-1][3] == {"Name": "X"}
 
 
-def test_given_three_pages_when_iter_records_then_reads_all_at_max_page_size(fake, config):
+def test_given_three_pages_when_listed_then_reads_all_at_max_page_size(fake, config):
     for number in (1, 2, 3):
         fake.answer(
             "GET",
@@ -73,7 +73,7 @@ def test_given_three_pages_when_iter_records_then_reads_all_at_max_page_size(fak
             {"Meta": {"CurrentPage": number, "TotalNumberOfPages": 3}, "Data": [{"Id": f"a-{number}"}]},
         )
     with contextlib.redirect_stdout(io.StringIO()):
-        ids = [r["Id"] for r in EAccountingClient(config).iter_records("articles")]
+        ids = [r["Id"] for r in EAccountingClient(config).list("articles")]
     assert ids == ["a-1", "a-2", "a-3"]
     assert {q["$pagesize"][0] for _, _, q, _ in fake.api_requests} == {"1000"}
 

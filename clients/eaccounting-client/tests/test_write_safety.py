@@ -28,7 +28,7 @@ def client(config):
 def test_given_connection_dropped_after_the_order_was_processed_when_post_then_ambiguous_and_sent_once(fake, client):
     fake.answer_lost("POST", "/orders")
     with pytest.raises(AmbiguousWriteError) as lost:
-        client.post("orders", {"CustomerId": "c-1"})
+        client.create("orders", {"CustomerId": "c-1"})
     assert _sent(fake, "POST", "/orders") == 1
     assert lost.value.method == "POST" and lost.value.url.endswith("/v2/orders")
     assert "may or may not have been stored" in str(lost.value)
@@ -38,14 +38,14 @@ def test_given_connection_dropped_after_the_order_was_processed_when_post_then_a
 def test_given_server_error_when_post_then_ambiguous_naming_the_status_and_sent_once(fake, client, status):
     fake.answer("POST", "/customers", status, SERVER_ERROR)
     with pytest.raises(AmbiguousWriteError, match=f"HTTP {status}"):
-        client.post("customers", {"Name": "X"})
+        client.create("customers", {"Name": "X"})
     assert _sent(fake, "POST", "/customers") == 1
 
 
 def test_given_rate_limited_when_post_then_sent_again_because_nothing_was_processed(fake, client):
     fake.answer("POST", "/customers", 429, {"ErrorCode": 4010, "DeveloperErrorMessage": "Try again in 1 seconds."})
     fake.answer("POST", "/customers", 201, {"Id": "c-9"})
-    assert client.post("customers", {"Name": "X"}) == {"Id": "c-9"}
+    assert client.create("customers", {"Name": "X"}) == {"Id": "c-9"}
     assert _sent(fake, "POST", "/customers") == 2
 
 
@@ -59,7 +59,7 @@ def test_given_connection_dropped_when_get_then_retried_and_the_page_returned(fa
 def test_given_server_error_when_put_of_a_known_id_then_retried_because_repeating_it_is_harmless(fake, client):
     fake.answer("PUT", "/orders/o-1", 500, SERVER_ERROR)
     fake.answer("PUT", "/orders/o-1", 200, {"Id": "o-1"})
-    assert client.put("orders/o-1", {"CustomerId": "c-1"}) == {"Id": "o-1"}
+    assert client.update("orders", "o-1", {"CustomerId": "c-1"}) == {"Id": "o-1"}
     assert _sent(fake, "PUT", "/orders/o-1") == 2
 
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from ledgerbridge_write_safety.settings_errors import invalid_settings
 
 DEFAULT_BASE_URL = "https://start.exactonline.nl"
 LOOPBACK_NAMES = {"localhost"}
+TOKEN_PATH = "/api/oauth2/token"  # noqa: S105 - a URL path
+AUTHORIZE_PATH = "/api/oauth2/auth"
+#: Exact Online grants an app every API it registered for; the authorisation request names no scope.
+AUTHORIZE_SCOPES: tuple[str, ...] = ()
 
 
 class ExactOnlineCredentials(BaseModel):
@@ -44,6 +52,15 @@ def normalise_base_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def token_endpoint(base_url: str) -> str:
+    return normalise_base_url(base_url) + TOKEN_PATH
+
+
+def authorize_endpoint(base_url: str) -> str:
+    """The consent page a user signs in on to authorise the app (the authorisation-code flow's first step)."""
+    return normalise_base_url(base_url) + AUTHORIZE_PATH
+
+
 class ExactOnlineConnection(BaseModel):
     """Where to talk to Exact Online and with which credentials (config keys as in the connector specs)."""
 
@@ -59,11 +76,7 @@ class ExactOnlineConnection(BaseModel):
 
     @property
     def token_url(self) -> str:
-        return f"{self.base_url}/api/oauth2/token"
-
-    @property
-    def authorize_url(self) -> str:
-        return f"{self.base_url}/api/oauth2/auth"
+        return token_endpoint(self.base_url)
 
     @property
     def me_url(self) -> str:
@@ -72,3 +85,14 @@ class ExactOnlineConnection(BaseModel):
     def division_url(self, division: int | str) -> str:
         """Root of the REST resources of one division (company), ending in a slash."""
         return f"{self.base_url}/api/v1/{int(division)}/"
+
+
+class InvalidConfigError(ValueError):
+    """The configuration cannot work; the message names each setting at fault and never its value."""
+
+
+def parse_config(config: Mapping[str, Any]) -> ExactOnlineConnection:
+    try:
+        return ExactOnlineConnection.model_validate(dict(config))
+    except ValidationError as error:
+        raise InvalidConfigError(invalid_settings(error)) from None

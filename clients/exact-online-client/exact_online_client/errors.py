@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,42 @@ def error_message_of(response: requests.Response) -> str:
     text = (response.text or "").strip()
     reason = response.headers.get("Reason")
     return text[:500] or reason or response.reason or f"HTTP {response.status_code}"
+
+
+# Exact names the property at fault only in its prose, quoted: "Mandatory field is missing: 'OrderedBy'".
+_QUOTED_PROPERTY = re.compile(r"'([A-Z][A-Za-z0-9_]*)'")
+
+
+class ExactOnlineApiError(Exception):
+    """Exact refused one request for reasons of that request alone (a 4xx other than 401, 403 and 429): raised by
+    ``ExactOnlineClient`` so callers act on the status, Exact's error code and the property at fault rather than on
+    prose. ``field`` is ``None`` when Exact's message names no property."""
+
+    def __init__(self, status: int, code: str | None, field: str | None, message: str) -> None:
+        self.status, self.code, self.field, self.message = status, code, field, message
+        super().__init__(f"Exact Online rejected the request ({status}: {message}).")
+
+    @classmethod
+    def from_response(cls, response: requests.Response) -> ExactOnlineApiError:
+        message = error_message_of(response)
+        found = _QUOTED_PROPERTY.search(message)
+        return cls(response.status_code, _error_code_of(response), found.group(1) if found else None, message)
+
+
+def is_refusal_of_the_request(status: int) -> bool:
+    """A 4xx the client hands back as ``ExactOnlineApiError``: not authentication (401: refreshed), not access (403:
+    the connection's setup), not rate limits (429: waited for)."""
+    return 400 <= status < 500 and status not in (401, 403, 429)
+
+
+def _error_code_of(response: requests.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, Mapping) else None
+    code = error.get("code") if isinstance(error, Mapping) else None
+    return str(code) if code not in (None, "") else None
 
 
 def _when(epoch_ms: int | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 SYNC_PAGE_SIZE = 1000
 REGULAR_PAGE_SIZE = 60
@@ -35,12 +34,4 @@ def next_page_url(body: Any) -> str | None:
     if isinstance(data, Mapping):
         link = data.get("__next")
         return link or None
-    return None
-
-
-def skiptoken_of(next_url: str) -> str | None:
-    """The opaque ``$skiptoken`` of a ``__next`` link, to re-issue the same query for the following page."""
-    for key, value in parse_qsl(urlsplit(next_url).query, keep_blank_values=True):
-        if key == "$skiptoken":
-            return value
     return None

@@ -158,7 +158,7 @@ class ExactRateLimitPacer(AbstractAPIBudget):
     def update_from_response(self, request: Any, response: Any) -> None:
         if not isinstance(response, requests.Response):
             return
-        division = division_of(response.request.url if response.request is not None else request.url or "")
+        division = division_of((response.request.url if response.request is not None else request.url) or "")
         if division is None:
             return
         limits = RateLimitHeaders.of(response)

@@ -18,14 +18,6 @@ class ValueFormatError(ValueError):
     """A value could not be read as the type its schema declares; the message names the field."""
 
 
-def wall_clock_of(value: str) -> datetime | None:
-    """``/Date(ms)/`` → naive Amsterdam wall-clock datetime, or None when the text is not a wire date."""
-    match = _WIRE_DATE.match(value)
-    if match is None:
-        return None
-    return _EPOCH + timedelta(milliseconds=int(match.group(1)))
-
-
 _HOUR_MS = 3_600_000
 _offset_ms_by_wall_hour: dict[int, int] = {}
 
@@ -225,3 +217,13 @@ class RecordTyper:
             rows = value.get("results") if isinstance(value, Mapping) else value
             record[name] = [child(row) for row in rows] if isinstance(rows, list) else None
         return record
+
+
+def odata_string(value: str) -> str:
+    """A string literal for a ``$filter`` expression: quoted, single quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def odata_guid(value: object) -> str:
+    """A ``Edm.Guid`` literal, for ``$filter`` expressions and for addressing one entity (``Accounts(guid'…')``)."""
+    return f"guid'{value}'"

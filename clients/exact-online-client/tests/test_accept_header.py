@@ -75,10 +75,10 @@ def test_given_every_kind_of_call_when_made_then_each_request_accepts_json(exact
     seen, client = exact
 
     assert client.current_division() == DIVISION
-    assert list(client.get_rows(DIVISION, "crm/Accounts", {"$select": "ID"})) == [ROW]
-    assert client.create(DIVISION, "crm/Accounts", {"Name": "Bakkerij de Vries"}) == ROW
-    client.update(DIVISION, "crm/Accounts", ROW["ID"], {"City": "Utrecht"})
-    client.delete(DIVISION, "crm/Accounts", ROW["ID"])
+    assert list(client.list("crm/Accounts", {"$select": "ID"}, division=DIVISION)) == [ROW]
+    assert client.create("crm/Accounts", {"Name": "Bakkerij de Vries"}, division=DIVISION) == ROW
+    client.update("crm/Accounts", ROW["ID"], {"City": "Utrecht"}, division=DIVISION)
+    client.delete("crm/Accounts", ROW["ID"], division=DIVISION)
 
     methods = {(method, path.rsplit("/", 1)[-1]) for method, path, _ in seen}
     assert {("POST", "token"), ("GET", "Me"), ("GET", "Accounts"), ("POST", "Accounts")} <= methods

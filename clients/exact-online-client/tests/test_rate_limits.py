@@ -82,8 +82,21 @@ def test_given_daily_budget_spent_when_a_call_is_due_then_it_is_refused_before_s
 
 
 def test_given_current_me_when_pacing_then_it_is_not_counted():
-    pacer = ExactRateLimitPacer(clock=Clock(0.0))
-    pacer.acquire_call(requests.Request("GET", "https://start.exactonline.nl/api/v1/current/Me").prepare())
+    clock = Clock(1_000.0)
+    pacer = ExactRateLimitPacer(clock=clock)
+    division_call = requests.Request("GET", URL).prepare()
+    me = requests.Request("GET", "https://start.exactonline.nl/api/v1/current/Me").prepare()
+    # One call left in the division's minute, none left in its day: current/Me is outside both budgets.
+    spent_today = _minutely(1, 1_030.0) | {"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "1700092800000"}
+    pacer.update_from_response(division_call, _response(200, spent_today))
+    for _ in range(5):
+        pacer.acquire_call(me)
+    assert clock.sleeps == []
+    pacer.acquire_call(division_call)  # the division's last call is still there: current/Me took none of it
+    assert clock.sleeps == []
+    with pytest.raises(DailyBudgetExhausted):
+        pacer.acquire_call(division_call)
+    pacer.acquire_call(me)  # and a spent division does not block it
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def test_given_connection_dropped_after_the_account_was_stored_when_create_then_
     scripted, client = exact
     scripted.then("POST", "crm/Accounts", LOST)
     with pytest.raises(AmbiguousWriteError) as lost:
-        client.create(DIVISION, "crm/Accounts", {"Name": "Bakkerij de Vries"})
+        client.create("crm/Accounts", {"Name": "Bakkerij de Vries"}, division=DIVISION)
     assert scripted.sent("POST", "crm/Accounts") == 1
     assert lost.value.url.endswith(f"/api/v1/{DIVISION}/crm/Accounts")
 
@@ -88,7 +88,7 @@ def test_given_server_error_when_create_then_ambiguous_naming_the_status_and_sen
     scripted, client = exact
     scripted.then("POST", "logistics/Items", status, {"error": {"message": {"value": "An error has occurred."}}})
     with pytest.raises(AmbiguousWriteError, match=f"HTTP {status}"):
-        client.create(DIVISION, "logistics/Items", {"Code": "A-1"})
+        client.create("logistics/Items", {"Code": "A-1"}, division=DIVISION)
     assert scripted.sent("POST", "logistics/Items") == 1
 
 
@@ -98,7 +98,7 @@ def test_given_minutely_rate_limit_when_create_then_sent_again_after_the_reset_b
     limit = {"X-RateLimit-Minutely-Limit": "60", "X-RateLimit-Minutely-Remaining": "0"}
     scripted.then("POST", "crm/Accounts", 429, None, {**limit, "X-RateLimit-Minutely-Reset": reset_ms})
     scripted.then("POST", "crm/Accounts", 201, {"d": ACCOUNT})
-    assert client.create(DIVISION, "crm/Accounts", {"Name": "Bakkerij de Vries"}) == ACCOUNT
+    assert client.create("crm/Accounts", {"Name": "Bakkerij de Vries"}, division=DIVISION) == ACCOUNT
     assert scripted.sent("POST", "crm/Accounts") == 2
 
 
@@ -106,7 +106,7 @@ def test_given_connection_dropped_when_reading_rows_then_retried_and_the_rows_re
     scripted, client = exact
     scripted.then("GET", "crm/Accounts", LOST)
     scripted.then("GET", "crm/Accounts", 200, {"d": {"results": [ACCOUNT]}})
-    assert list(client.get_rows(DIVISION, "crm/Accounts")) == [ACCOUNT]
+    assert list(client.list("crm/Accounts", division=DIVISION)) == [ACCOUNT]
     assert scripted.sent("GET", "crm/Accounts") == 2
 
 
@@ -115,5 +115,5 @@ def test_given_server_error_when_updating_a_known_account_then_retried_because_r
     resource = f"crm/Accounts(guid'{ACCOUNT['ID']}')"
     scripted.then("PUT", resource, 503, {"error": {"message": {"value": "Service Unavailable"}}})
     scripted.then("PUT", resource, 204)
-    client.update(DIVISION, "crm/Accounts", ACCOUNT["ID"], {"Name": "Bakkerij de Vries BV"})
+    client.update("crm/Accounts", ACCOUNT["ID"], {"Name": "Bakkerij de Vries BV"}, division=DIVISION)
     assert scripted.sent("PUT", resource) == 2

@@ -27,9 +27,9 @@ def response_body(response: requests.Response) -> Any:
 class EAccountingStream(HttpStream):
     """A collection read with `$page`/`$pagesize` at the largest page size the API accepts."""
 
-    primary_key: ClassVar[str | list[str] | None] = "Id"
+    primary_key: str | list[str] | None = "Id"
     resource: ClassVar[str]
-    page_size: ClassVar[int] = MAX_PAGE_SIZE
+    page_size: int = MAX_PAGE_SIZE
 
     def __init__(self, client: EAccountingClient) -> None:
         self._client = client  # before super(): the CDK asks for the error handler while constructing
@@ -48,7 +48,12 @@ class EAccountingStream(HttpStream):
     def get_backoff_strategy(self) -> BackoffStrategy:
         return self._client.backoff_strategy
 
-    def request_headers(self, **kwargs: Any) -> Mapping[str, Any]:
+    def request_headers(
+        self,
+        stream_state: Mapping[str, Any] | None = None,
+        stream_slice: Mapping[str, Any] | None = None,
+        next_page_token: Mapping[str, Any] | None = None,
+    ) -> Mapping[str, Any]:
         return {"Accept": "application/json"}
 
     def request_params(

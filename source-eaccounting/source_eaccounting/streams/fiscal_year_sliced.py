@@ -15,7 +15,7 @@ class FiscalYearSlicedStream(EAccountingStream):
     def stream_slices(
         self, *, sync_mode: SyncMode, cursor_field: list[str] | None = None, stream_state: Any = None
     ) -> Iterator[dict[str, Any]]:
-        for fiscal_year in self._client.iter_records("fiscalyears"):
+        for fiscal_year in self._client.list("fiscalyears"):
             yield {"fiscal_year_id": fiscal_year["Id"]}
 
     def path(self, *, stream_slice: Mapping[str, Any] | None = None, **kwargs: Any) -> str:
@@ -27,6 +27,4 @@ class FiscalYearSlicedStream(EAccountingStream):
         fiscal_year_id = (stream_slice or {}).get("fiscal_year_id")
         for record in super().parse_response(response, **kwargs):
             # Part of the primary key; the API includes it, but the slice is the authority.
-            if record.get("FiscalYearId") is None:
-                record["FiscalYearId"] = fiscal_year_id
-            yield record
+            yield record if record.get("FiscalYearId") is not None else {**record, "FiscalYearId": fiscal_year_id}

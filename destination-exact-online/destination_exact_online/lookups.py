@@ -93,7 +93,7 @@ class ExactState:
         self.calls_before = 0
 
     def _rows(self, read: Read) -> list[dict[str, Any]]:
-        return list(self.client.get_rows(self.division, read.resource, read.params()))
+        return list(self.client.list(read.resource, read.params(), division=self.division))
 
     def lookups(self, streams: Collection[str]) -> ExactLookups:
         """Bulk reads for the streams of this sync (customers, articles, orders) and the rules' reference data."""
