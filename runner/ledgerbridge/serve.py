@@ -60,26 +60,6 @@ class RunTarget(Protocol):
     def run(self, connection: Connection, reason: str) -> RunReport: ...
 
 
-class AirbyteJobOutcome(Protocol):
-    status: str
-    ok: bool
-    message: str
-
-
-class AirbyteJobStarter(Protocol):
-    def start_sync(self, connection_id: str) -> str: ...
-
-    def wait(self, job_id: str, timeout: float) -> AirbyteJobOutcome: ...
-
-
-AirbyteJobsFactory = Callable[[AirbyteConnection], AirbyteJobStarter]
-
-
-def airbyte_jobs_client(settings: AirbyteConnection) -> AirbyteJobStarter:
-    """The Airbyte public-API client for the connection's instance."""
-    return AirbyteJobs(settings.url, settings.client_id, settings.client_secret.get_secret_value())
-
-
 class LocalTarget:
     """A run of one connection on this machine, exactly as ``ledgerbridge sync --only NAME`` would do it."""
 
@@ -120,9 +100,8 @@ class AirbyteTarget:
     The job is stored as a run of the connection (outcome, the job's id and status, its error), so the status page,
     the metrics and ``ledgerbridge log`` show Airbyte-run connections beside local ones."""
 
-    def __init__(self, home: DataHome, factory: AirbyteJobsFactory = airbyte_jobs_client) -> None:
+    def __init__(self, home: DataHome) -> None:
         self.home = home
-        self.factory = factory
 
     def run(self, connection: Connection, reason: str) -> RunReport:
         assert connection.airbyte is not None
@@ -140,7 +119,7 @@ class AirbyteTarget:
         return report
 
     def _sync(self, settings: AirbyteConnection) -> RunReport:
-        jobs = self.factory(settings)
+        jobs = AirbyteJobs(settings.url, settings.client_id, settings.client_secret.get_secret_value())
         try:
             job_id = jobs.start_sync(settings.connection_id)
         except AirbyteError as error:

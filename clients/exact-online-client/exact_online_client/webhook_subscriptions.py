@@ -86,7 +86,7 @@ def verified_event(body: bytes, secret: str) -> WebhookEvent:
 
 
 def list_subscriptions(client: ExactOnlineClient, division: int) -> list[WebhookSubscription]:
-    return [_subscription(row) for row in client.get_rows(division, COLLECTION)]
+    return [_subscription(row) for row in client.list(COLLECTION, division=division)]
 
 
 def subscribe(
@@ -97,12 +97,13 @@ def subscribe(
     for existing in list_subscriptions(client, division):
         if existing.topic == topic and existing.callback_url == callback_url:
             return existing
-    row = client.create(division, COLLECTION, {"Topic": topic, "CallbackURL": callback_url, "Description": description})
+    body = {"Topic": topic, "CallbackURL": callback_url, "Description": description}
+    row = client.create(COLLECTION, body, division=division)
     return _subscription(row)
 
 
 def unsubscribe(client: ExactOnlineClient, subscription: WebhookSubscription) -> None:
-    client.delete(subscription.division, COLLECTION, subscription.id)
+    client.delete(COLLECTION, subscription.id, division=subscription.division)
 
 
 def _subscription(row: dict[str, object]) -> WebhookSubscription:
