@@ -57,6 +57,7 @@ KNOWN_SHARE = 0.8
 CUSTOMERS, NEW_CUSTOMERS, ARTICLES, LINES = 400, 100, 60, 3
 STATE_EVERY = 500  # a source emits a state per page or slice; this is a realistic cadence
 COUNTRIES = ("SE", "NL", "BE", "DE", "NO")
+VAT_RATE = 0.25
 RULES: dict[str, Any] = company_rules()  # the company's articles exist; none are created
 
 
@@ -89,15 +90,22 @@ def exact_accounts(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def exact_orders(rng: random.Random, count: int, accounts: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Orders as Exact serves them: each line's ``AmountFC`` and VAT from its price, discount and rate, and the header
+    totals the sum of its lines (the destination checks what it writes against these)."""
     known, new = accounts[:CUSTOMERS], accounts[CUSTOMERS:]
     for number in range(1, count + 1):
         account = rng.choice(known) if rng.random() < KNOWN_SHARE else rng.choice(new)
         order_id = guid(rng)
+        lines = [exact_line(rng, order_id, line + 1) for line in range(LINES)]
+        net = round(sum(line["AmountFC"] for line in lines), 2)
+        vat = round(sum(line["VATAmountFC"] for line in lines), 2)
         yield {
             "OrderID": order_id,
             "OrderNumber": number,
             "OrderDate": "2026-05-04T10:00:00.000Z",
             "Currency": "SEK",
+            "AmountFCExclVat": net,
+            "AmountFC": round(net + vat, 2),
             "Status": 12,
             "DeliveryStatus": 12,
             "InvoiceStatus": 12,
@@ -107,21 +115,27 @@ def exact_orders(rng: random.Random, count: int, accounts: list[dict[str, Any]])
             "PaymentCondition": "30",
             "YourRef": f"PO-{number}",
             "Description": f"Order {number}",
-            "SalesOrderLines": [
-                {
-                    "ID": guid(rng),
-                    "OrderID": order_id,
-                    "LineNumber": line + 1,
-                    "ItemCode": f"SKU-{rng.randrange(ARTICLES):04d}",
-                    "Description": "Goods",
-                    "Quantity": float(rng.randint(1, 9)),
-                    "UnitPrice": float(rng.randint(10, 900)),
-                    "Discount": rng.choice((0.0, 0.0, 0.1)),
-                    "VATCode": "1",
-                }
-                for line in range(LINES)
-            ],
+            "SalesOrderLines": lines,
         }
+
+
+def exact_line(rng: random.Random, order_id: str, number: int) -> dict[str, Any]:
+    quantity, price, discount = float(rng.randint(1, 9)), float(rng.randint(10, 900)), rng.choice((0.0, 0.0, 0.1))
+    amount = round(quantity * price * (1 - discount), 2)
+    return {
+        "ID": guid(rng),
+        "OrderID": order_id,
+        "LineNumber": number,
+        "ItemCode": f"SKU-{rng.randrange(ARTICLES):04d}",
+        "Description": "Goods",
+        "Quantity": quantity,
+        "UnitPrice": price,
+        "Discount": discount,
+        "AmountFC": amount,
+        "VATCode": "1",
+        "VATPercentage": VAT_RATE,
+        "VATAmountFC": round(amount * VAT_RATE, 2),
+    }
 
 
 def record(stream: str, data: dict[str, Any]) -> str:
