@@ -8,6 +8,7 @@ discount that does. A line no such row can express is refused, never written a f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ledgerbridge_mappings.plan import RecordRejected
@@ -32,21 +33,8 @@ def price_row(
     quantity: float, unit_price: float, discount: float, amount: float, price_decimals: int, field_name: str
 ) -> RowPrice:
     """The row that comes to ``amount``: Exact's price and discount if they do, else an adjusted one of them."""
-    price = round_half_up(unit_price, price_decimals)
-    candidates = [(price, fraction(discount))]
-    if quantity:
-        candidates.append((round_half_up(amount / quantity, price_decimals), 0.0))
-        # Keep the discount the customer sees and let the price move by a few of its smallest units until the
-        # rounded discount lands on the amount: a 4-decimal discount alone moves a large row by more than a cent.
-        step = 10.0**-price_decimals
-        for offset in sorted(range(-_PRICE_STEPS, _PRICE_STEPS + 1), key=abs):
-            nearby = round_half_up(price + offset * step, price_decimals)
-            if nearby > 0:
-                implied = 1.0 - amount / (quantity * nearby)
-                if -1e-9 <= implied <= 1.0 + 1e-9:
-                    candidates.append((nearby, fraction(min(max(implied, 0.0), 1.0))))
     nearest: float | None = None
-    for candidate_price, candidate_discount in candidates:
+    for candidate_price, candidate_discount in _candidates(quantity, unit_price, discount, amount, price_decimals):
         if candidate_price < 0:
             continue
         net = eaccounting_row_net(quantity, candidate_price, candidate_discount)
@@ -60,3 +48,24 @@ def price_row(
         f"{amount:.2f} cannot be written as quantity {quantity:g} x a unit price with {price_decimals} decimals and "
         f"a 4-decimal discount (nearest {shown})",
     )
+
+
+def _candidates(
+    quantity: float, unit_price: float, discount: float, amount: float, price_decimals: int
+) -> Iterator[tuple[float, float]]:
+    """(price, discount) pairs in order of preference, made one at a time: most lines land on Exact's own pair, so
+    the search below it is rarely built."""
+    price = round_half_up(unit_price, price_decimals)
+    yield price, fraction(discount)
+    if not quantity:
+        return
+    yield round_half_up(amount / quantity, price_decimals), 0.0
+    # Keep the discount the customer sees and let the price move by a few of its smallest units until the
+    # rounded discount lands on the amount: a 4-decimal discount alone moves a large row by more than a cent.
+    step = 10.0**-price_decimals
+    for offset in sorted(range(-_PRICE_STEPS, _PRICE_STEPS + 1), key=abs):
+        nearby = round_half_up(price + offset * step, price_decimals)
+        if nearby > 0:
+            implied = 1.0 - amount / (quantity * nearby)
+            if -1e-9 <= implied <= 1.0 + 1e-9:
+                yield nearby, fraction(min(max(implied, 0.0), 1.0))
