@@ -1,5 +1,5 @@
 """The eAccounting backend: one company's state and the generic rules every resource shares (ids, stamps,
-full-replace PUT, references), with the business rules of each area in sales.py and accounting.py. No HTTP here.
+full-replace PUT, references), with the business rules of each area in rules/sales.py and rules/accounting.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from eaccounting_emulator.exceptions import NotFound, ReferenceNotFound
+from eaccounting_emulator.models.rules.accounting import AccountingRules
+from eaccounting_emulator.models.rules.ledger import Builder
+from eaccounting_emulator.models.rules.sales import SalesRules
+from eaccounting_emulator.models.store import Collection, account_key
 from eaccounting_emulator.schemas import format_date_time, properties, shaped
-from eaccounting_emulator.store import Collection
 from emulator_kit.clock import Clock
 
 # Collection path → response schema. The path is also the key in GET /_emulator/dump.
@@ -42,16 +45,6 @@ RESOURCES: dict[str, str] = {
 NATURAL_KEYS = {"countries": "Code", "currencies": "Code"}
 COMPANY_SETTINGS = "companysettings"
 
-Builder = Callable[[dict[str, Any], dict[str, Any] | None], dict[str, Any]]
-
-
-def money(value: float) -> float:
-    return round(value + 0.0, 2)
-
-
-def account_key(fiscal_year_id: str, number: str | int) -> str:
-    return f"{fiscal_year_id}/{number}"
-
 
 class Backend:
     def __init__(self, clock: Clock) -> None:
@@ -75,9 +68,6 @@ class Backend:
         self.on_change: Callable[[], None] = lambda: None
         self.builders: dict[str, Builder] = {}
         self.after_delete: dict[str, Callable[[dict[str, Any]], None]] = {}
-        from eaccounting_emulator.accounting import AccountingRules
-        from eaccounting_emulator.sales import SalesRules
-
         self.sales = SalesRules(self)
         self.accounting = AccountingRules(self)
 

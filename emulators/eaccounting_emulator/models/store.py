@@ -86,3 +86,7 @@ class Collection:
         )
         self._log_stamps = [stamp for stamp, _ in pairs]
         self._log_keys = [key for _, key in pairs]
+
+
+def account_key(fiscal_year_id: str, number: str | int) -> str:
+    return f"{fiscal_year_id}/{number}"

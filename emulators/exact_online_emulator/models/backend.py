@@ -8,13 +8,15 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from emulator_kit.clock import Clock
 from exact_online_emulator.edm import ConversionError, to_wire, wire_date_from_epoch
 from exact_online_emulator.entities import DELETED_ENTITY, ENTITY_BY_PATH, Entity, View
 from exact_online_emulator.exceptions import BadRequest, MethodNotAllowed, NotFound
+from exact_online_emulator.models.division import Division
+from exact_online_emulator.models.rules import dispatch as rules
 from exact_online_emulator.models.store import Row, Table
 from exact_online_emulator.odata import CompiledFilter, Query, parse_guid_skiptoken, parse_int_skiptoken
 from exact_online_emulator.schema import DELETED_ENTITY_TYPES
@@ -32,30 +34,6 @@ class User:
     user_name: str
     current_division: int
     divisions: tuple[int, ...]  # divisions this user may open
-
-
-@dataclass
-class Division:
-    code: int
-    name: str
-    country: str
-    tables: dict[str, Table] = field(default_factory=dict)
-    deleted: Table = field(default_factory=lambda: Table("ID"))
-    timestamp: int = 1000  # rowversion: only ever grows, shared by all collections of the division
-    counters: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for path, entity in ENTITY_BY_PATH.items():
-            self.tables.setdefault(path, Table(entity.key))
-
-    def next_timestamp(self) -> int:
-        self.timestamp += 1
-        return self.timestamp
-
-    def next_number(self, name: str, start: int = 1) -> int:
-        value = self.counters.get(name, start - 1) + 1
-        self.counters[name] = value
-        return value
 
 
 @dataclass
@@ -290,8 +268,6 @@ class Backend:
                 raise BadRequest(f"Invalid reference: {name} '{value}' does not exist in {target}.")
 
     def create(self, division: Division, entity: Entity, body: Any) -> Row:
-        from exact_online_emulator.models import rules
-
         if "C" not in entity.verbs:
             raise MethodNotAllowed(f"POST is not supported on {entity.path}.")
         with self.lock:
@@ -305,8 +281,6 @@ class Backend:
         return row
 
     def update(self, division: Division, entity: Entity, key: str, body: Any) -> None:
-        from exact_online_emulator.models import rules
-
         if "U" not in entity.verbs:
             raise MethodNotAllowed(f"PUT is not supported on {entity.path}.")
         with self.lock:
@@ -323,8 +297,6 @@ class Backend:
         self.changed()
 
     def delete(self, division: Division, entity: Entity, key: str) -> None:
-        from exact_online_emulator.models import rules
-
         if "D" not in entity.verbs:
             raise MethodNotAllowed(f"DELETE is not supported on {entity.path}.")
         with self.lock:

@@ -19,11 +19,12 @@ from eaccounting_emulator.exceptions import (
     ValidationFailed,
     field_error,
 )
-from eaccounting_emulator.models import account_key, money
+from eaccounting_emulator.models.money import money
+from eaccounting_emulator.models.store import account_key
 from eaccounting_emulator.schemas import format_date, parse_date_time, shaped
 
 if TYPE_CHECKING:
-    from eaccounting_emulator.models import Backend
+    from eaccounting_emulator.models.rules.ledger import Ledger
 
 MANUAL_VOUCHER, CUSTOMER_INVOICE_DEBIT = 2, 14
 DEFAULT_SERIES, CUSTOMER_INVOICE_SERIES = "A", "B"
@@ -31,7 +32,7 @@ RECEIVABLES, SALES, OUTPUT_VAT = 1510, 3001, 2611
 
 
 class AccountingRules:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Ledger) -> None:
         self.backend = backend
         self.project_numbers: dict[str, str] = {}
         backend.builders.update(

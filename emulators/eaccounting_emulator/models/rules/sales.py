@@ -26,9 +26,9 @@ from eaccounting_emulator.exceptions import (
 from eaccounting_emulator.schemas import format_date, parse_date_time, shaped
 
 if TYPE_CHECKING:
-    from eaccounting_emulator.models import Backend
+    from eaccounting_emulator.models.rules.ledger import Ledger
 
-from eaccounting_emulator.models import money
+from eaccounting_emulator.models.money import money
 
 DRAFT, ONGOING, SHIPPED, INVOICED = 1, 2, 3, 4
 INVALID_VAT_NUMBER = 4025
@@ -39,7 +39,7 @@ _VAT_NUMBER = re.compile(r"^[A-Z]{2}[0-9A-Z]{8,12}$")
 
 
 class SalesRules:
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Ledger) -> None:
         self.backend = backend
         self.customer_numbers: dict[str, str] = {}
         self.article_numbers: dict[str, str] = {}
