@@ -17,7 +17,7 @@ from pydantic import BaseModel
 def airbyte_schema(model: type[BaseModel]) -> dict[str, Any]:
     raw = model.model_json_schema(mode="validation")
     definitions = raw.pop("$defs", {})
-    schema = _clean(_inline(raw, definitions))
+    schema: dict[str, Any] = _clean(_inline(raw, definitions))
     schema.setdefault("title", model.__name__)
     schema.setdefault("description", (model.__doc__ or "").strip())
     return schema

@@ -51,14 +51,16 @@ def check_exact_rules(rules: ExactRules, lookups: ExactLookups) -> list[ConfigPr
     items = rules.items
     if _missing(lookups.vat_codes, items.sales_vat_code):
         problems.append(ConfigProblem("items.sales_vat_code", f"Exact has no VAT code {items.sales_vat_code!r}"))
-    for index, entry in enumerate(items.vat_by_coding):
-        if _missing(lookups.vat_codes, entry.exact_code):
+    for index, coding in enumerate(items.vat_by_coding):
+        if _missing(lookups.vat_codes, coding.exact_code):
             problems.append(
-                ConfigProblem(f"items.vat_by_coding[{index}].exact_code", f"Exact has no VAT code {entry.exact_code!r}")
+                ConfigProblem(
+                    f"items.vat_by_coding[{index}].exact_code", f"Exact has no VAT code {coding.exact_code!r}"
+                )
             )
-    for index, entry in enumerate(items.unit_map):
-        if _missing(lookups.units, entry.exact_unit):
-            problems.append(ConfigProblem(f"items.unit_map[{index}].exact_unit", f"no Exact unit {entry.exact_unit!r}"))
+    for index, unit in enumerate(items.unit_map):
+        if _missing(lookups.units, unit.exact_unit):
+            problems.append(ConfigProblem(f"items.unit_map[{index}].exact_unit", f"no Exact unit {unit.exact_unit!r}"))
     if _missing(lookups.units, items.default_unit):
         problems.append(ConfigProblem("items.default_unit", f"no Exact unit {items.default_unit!r}"))
     prices = items.prices
@@ -82,12 +84,12 @@ def check_exact_rules(rules: ExactRules, lookups: ExactLookups) -> list[ConfigPr
         shown = f"warehouse {stock.warehouse!r}" if stock.warehouse else "main warehouse"
         problems.append(ConfigProblem("stock.warehouse", f"Exact has no {shown}"))
     shipments = rules.shipments
-    for index, entry in enumerate(shipments.shipping_method_map):
-        if lookups.shipping_methods.resolve(entry.exact_method) is None:
+    for index, method in enumerate(shipments.shipping_method_map):
+        if lookups.shipping_methods.resolve(method.exact_method) is None:
             problems.append(
                 ConfigProblem(
                     f"shipments.shipping_method_map[{index}].exact_method",
-                    f"no Exact shipping method {entry.exact_method!r}",
+                    f"no Exact shipping method {method.exact_method!r}",
                 )
             )
     default = shipments.default_shipping_method

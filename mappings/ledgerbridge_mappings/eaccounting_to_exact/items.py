@@ -195,8 +195,9 @@ class ItemPlanner:
             if text and text.casefold() in self._units:
                 return self._units[text.casefold()]
         abbreviation = clean(record.get("UnitAbbreviation"))
-        if abbreviation and abbreviation in self.lookups.units:
-            return code_key(self.lookups.units.get(abbreviation).get("Code"))
+        unit = self.lookups.units.get(abbreviation) if abbreviation and abbreviation in self.lookups.units else None
+        if unit is not None:
+            return code_key(unit.get("Code"))
         return self.rules.default_unit
 
     def _vat_code(self, record: Mapping[str, Any]) -> str | None:

@@ -49,8 +49,9 @@ class CodeIndex:
             code = code_key(record.get(code_field))
             if code is not None:
                 index.by_code.setdefault(code.casefold(), record)
-            if record.get("ID"):
-                index.by_id[_id(record["ID"])] = record
+            record_id = _id(record.get("ID"))
+            if record_id is not None:
+                index.by_id[record_id] = record
         return index
 
     def get(self, code: str | None) -> Record | None:

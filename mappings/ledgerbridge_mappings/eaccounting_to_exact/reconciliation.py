@@ -107,7 +107,7 @@ def reconcile_delivery(
                 f"{_qty(max(remaining, Decimal(0)))} open on line {order_line.line_number}",
             )
         written[line_id] = written.get(line_id, Decimal(0)) + quantity
-    for article, (quantity, source_field) in shipped.items():
+    for article, (shipped_quantity, source_field) in shipped.items():
         article_lines = [line for line in order.lines if line.item_code == article and line.id not in cancelled]
         before = sum(
             (
@@ -117,7 +117,7 @@ def reconcile_delivery(
             Decimal(0),
         )
         now = sum((written.get(line.id, Decimal(0)) for line in article_lines), Decimal(0))
-        source = decimal_of(quantity)
+        source = decimal_of(shipped_quantity)
         if source < before - tolerance:
             if now > 0:
                 raise RecordRejected(

@@ -28,7 +28,7 @@ def same_value(wanted: Any, current: Any) -> bool:
         if left == right:
             return True
         return len(left) == _GUID_LENGTH and left.lower() == right.lower()
-    return wanted == current
+    return bool(wanted == current)
 
 
 def changed_fields(

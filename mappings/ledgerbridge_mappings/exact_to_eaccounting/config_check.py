@@ -33,11 +33,11 @@ def check_eaccounting_rules(rules: EAccountingRules, lookups: EAccountingLookups
     if terms.default_terms and lookups.terms_of_payment.resolve(terms.default_terms) is None:
         problems.append(ConfigProblem("payment_terms.default_terms", f"no terms {terms.default_terms!r}"))
     shipping = rules.shipping
-    for index, entry in enumerate(shipping.map):
-        if lookups.delivery_methods.resolve(entry.eaccounting_method) is None:
+    for index, method in enumerate(shipping.map):
+        if lookups.delivery_methods.resolve(method.eaccounting_method) is None:
             problems.append(
                 ConfigProblem(
-                    f"shipping.map[{index}].eaccounting_method", f"no delivery method {entry.eaccounting_method!r}"
+                    f"shipping.map[{index}].eaccounting_method", f"no delivery method {method.eaccounting_method!r}"
                 )
             )
     if shipping.default_method and lookups.delivery_methods.resolve(shipping.default_method) is None:

@@ -289,6 +289,7 @@ class SalesDocumentPlanner:
         shipping_article = self._article_or_none(self.rules.shipping.shipping_article_number)
         for line in document.lines:
             prefix = line.field_prefix
+            article: ArticleRef | None
             if self.shipping.is_shipping_item(line.item_code):
                 if shipping_article is None:
                     raise RecordRejected(
@@ -629,11 +630,11 @@ class SalesDocumentPlanner:
             if not amount:
                 continue
             net_total += amount
-            row = _voucher_amount({"AccountNumber": revenue_account, "VatCodeId": vat_id}, -amount)
+            voucher_row = _voucher_amount({"AccountNumber": revenue_account, "VatCodeId": vat_id}, -amount)
             for name, item_id in cost_centres:
                 if name != "CostCenterItemId1":  # read-only on voucher rows
-                    row[name] = item_id
-            voucher_rows.append(row)
+                    voucher_row[name] = item_id
+            voucher_rows.append(voucher_row)
         for account, amount in vat_totals.items():
             amount = money(amount)
             if amount:

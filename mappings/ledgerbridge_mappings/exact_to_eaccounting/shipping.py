@@ -48,7 +48,9 @@ class ShippingResolver:
         return ShippingDecision(None, None, unmatched)
 
     def is_shipping_item(self, item_code: str | None) -> bool:
-        return bool(item_code) and item_code.strip().upper() in self.shipping_items
+        if not item_code:
+            return False
+        return item_code.strip().upper() in self.shipping_items
 
     def _entry(self, keys: list[str]) -> ShippingMethodMapping | None:
         for key in keys:

@@ -55,9 +55,9 @@ class VatResolver:
         if scenario is VatScenario.EXPORT:
             return self._required(self._rules.export_code, scenario, field_name, "vat.export_code")
         country = party.country if scenario is VatScenario.EU_CONSUMER else self._rules.home_country
-        code = self._per_country.get(country or "")
-        if code is not None:
-            return self._known(code, scenario, field_name, "vat.per_country")
+        country_vat_code = self._per_country.get(country or "")
+        if country_vat_code is not None:
+            return self._known(country_vat_code, scenario, field_name, "vat.per_country")
         return self._required(None, scenario, field_name, f"vat.per_country[{country}]")
 
     def _required(self, code: str | None, scenario: VatScenario, field_name: str, setting: str) -> VatDecision:

@@ -34,7 +34,9 @@ def fraction(value: float) -> float:
 def to_number(value: object, field_name: str) -> float:
     """Numbers arrive typed from the sources; tolerate numeric strings (Exact sometimes sends them) and nothing else."""
     kind = type(value)
-    if (kind is float and math.isfinite(value)) or kind is int:
+    if isinstance(value, float) and kind is float and math.isfinite(value):
+        return value
+    if isinstance(value, int) and kind is int:
         return float(value)
     if isinstance(value, bool):
         raise RecordRejected(field_name, f"expected a number, got {value!r}")

@@ -89,9 +89,10 @@ def _write(node: Any, steps: tuple[Step, ...], values: list[Any], position: int)
         value = values[position]
         if value is SKIP:
             pass
-        elif (isinstance(node, dict) and isinstance(step, str)) or (
-            isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node)
-        ):
+        elif isinstance(node, dict):
+            if isinstance(step, str):
+                node[step] = value
+        elif isinstance(node, list) and isinstance(step, int) and -len(node) <= step < len(node):
             node[step] = value
         return position + 1
     if isinstance(step, str):

@@ -6,8 +6,8 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from ledgerbridge_mappings.exact_to_eaccounting.rules.vat import country_code
 from ledgerbridge_mappings.shared.rules.base import RuleModel
+from ledgerbridge_mappings.shared.rules.countries import country_code
 from ledgerbridge_mappings.shared.rules.match_keys import MatchKey
 
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from ledgerbridge_mappings.exact_to_eaccounting.rules.vat import country_code
 from ledgerbridge_mappings.shared.rules.base import RuleModel
+from ledgerbridge_mappings.shared.rules.countries import country_code
 
 
 class CountryRevenueAccount(RuleModel):
