@@ -9,6 +9,9 @@ from airbyte_cdk.test.mock_http.request import ANY_QUERY_PARAMS
 
 from unit_tests.integration.config import BASE_URL, CLIENT_ID, CLIENT_SECRET, DIVISION
 
+# What a catalog selecting only Name asks for: the column plus the cursor, the division and the key, in schema order.
+NAME_ONLY = ("Timestamp", "Division", "ID", "Name")
+
 
 def line_fields(stream: str, lines: str) -> list[str]:
     """The ``{lines}/{field}`` $select entries for every line field the stream's published schema declares."""

@@ -10,11 +10,8 @@ from airbyte_cdk.test.mock_http.response_builder import HttpResponse
 from source_exact_online import SourceExactOnline
 from unit_tests.integration.catalog import catalog, state
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.request_builder import RequestBuilder
+from unit_tests.integration.request_builder import NAME_ONLY, RequestBuilder
 from unit_tests.integration.response_builder import ODataResponseBuilder, odata_error
-
-# What a catalog selecting only Name asks for: the column plus the cursor, the division and the key, in schema order.
-NAME_ONLY = ("Timestamp", "Division", "ID", "Name")
 
 
 def test_given_wire_values_when_read_then_records_are_typed_dated_in_utc_and_codes_trimmed(clock):

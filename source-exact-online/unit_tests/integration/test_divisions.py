@@ -11,9 +11,8 @@ from airbyte_cdk.test.mock_http import HttpMocker
 from source_exact_online import SourceExactOnline
 from unit_tests.integration.catalog import catalog, state
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.request_builder import RequestBuilder
+from unit_tests.integration.request_builder import NAME_ONLY, RequestBuilder
 from unit_tests.integration.response_builder import ODataResponseBuilder
-from unit_tests.integration.test_accounts import NAME_ONLY
 
 
 def test_given_no_divisions_configured_when_read_then_current_division_from_me_is_read(clock):
