@@ -9,7 +9,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from eaccounting_emulator.exceptions import NotFound, ReferenceNotFound
 from eaccounting_emulator.models.rules.accounting import AccountingRules
@@ -100,6 +100,12 @@ class Backend:
             raise NotFound(what or path.rstrip("s"), key)
         return record
 
+    @overload
+    def reference(self, path: str, key: str, field: str, what: str) -> dict[str, Any]: ...
+
+    @overload
+    def reference(self, path: str, key: str | None, field: str, what: str) -> dict[str, Any] | None: ...
+
     def reference(self, path: str, key: str | None, field: str, what: str) -> dict[str, Any] | None:
         if key is None:
             return None
@@ -139,13 +145,17 @@ class Backend:
     def key_of(self, path: str, record: dict[str, Any]) -> str:
         if path == "accounts":
             return account_key(record["FiscalYearId"], record["Number"])
-        return record[self.collections[path].key_field]
+        key: str = record[self.collections[path].key_field or "Id"]
+        return key
 
     def identity(self, existing: dict[str, Any] | None) -> str:
-        return existing["Id"] if existing else self.new_id()
+        if existing:
+            known: str = existing["Id"]
+            return known
+        return self.new_id()
 
     def next_number(self, counter: str) -> int:
-        number = self.company[counter]
+        number: int = self.company[counter]
         self.company[counter] = number + 1
         return number
 

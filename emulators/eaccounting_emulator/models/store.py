@@ -62,7 +62,7 @@ class Collection:
         return self._live(0)
 
     def _live(self, start: int) -> Iterator[dict[str, Any]]:
-        stamps, keys, records, field = self._log_stamps, self._log_keys, self.records, self.stamp_field
+        stamps, keys, records, field = self._log_stamps, self._log_keys, self.records, self.stamp_field or ""
         for index in range(start, len(keys)):
             record = records.get(keys[index])
             if record is not None and record.get(field) == stamps[index]:
@@ -71,7 +71,9 @@ class Collection:
     def _compact(self) -> None:
         live = [(self._log_stamps[i], self._log_keys[i]) for i in range(len(self._log_keys))]
         live = [
-            (stamp, key) for stamp, key in live if (r := self.records.get(key)) and r.get(self.stamp_field) == stamp
+            (stamp, key)
+            for stamp, key in live
+            if (r := self.records.get(key)) and r.get(self.stamp_field or "") == stamp
         ]
         self._log_stamps = [stamp for stamp, _ in live]
         self._log_keys = [key for _, key in live]

@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from emulator_kit.clock import Clock
@@ -171,7 +172,7 @@ class Backend:
         if cached is None:
             candidates = [r for r in table.rows.values() if predicate is None or predicate(r)]
             for name, descending in reversed(query.orderby):
-                candidates.sort(key=lambda r, n=name: _sort_key(r.get(n)), reverse=descending)
+                candidates.sort(key=partial(_field_sort_key, name), reverse=descending)
             key = view.entity.key
             cached = (candidates, {row[key]: index for index, row in enumerate(candidates)})
             if len(self._ordered_pages) >= ORDERED_CACHE_SIZE:
@@ -191,7 +192,8 @@ class Backend:
 
         def merged() -> Iterable[Row]:
             for line in lines.since(floor):
-                header = headers.get(line.get(parent_field))
+                parent = line.get(parent_field)
+                header = headers.get(parent) if parent is not None else None
                 yield {**header, **line} if header else line
 
         return heapq.merge(table.since(floor), merged(), key=lambda r: r["Timestamp"])
@@ -289,7 +291,7 @@ class Backend:
                 raise NotFound("Object not found")
             values, lines = self.convert_body(entity, body, creating=False)
             values.pop(entity.key, None)
-            if lines is not None:
+            if lines is not None and entity.lines is not None:
                 raise BadRequest(
                     f"{entity.lines.field} can not be changed through the header; use {entity.lines.collection}."
                 )
@@ -375,6 +377,10 @@ def _count(rows: Iterable[Row], predicate: Callable[[Row], bool] | None) -> int:
     return sum(1 for row in rows if predicate(row))
 
 
+def _field_sort_key(name: str, row: Row) -> tuple[int, Any]:
+    return _sort_key(row.get(name))
+
+
 def _sort_key(value: Any) -> tuple[int, Any]:
     if value is None:
         return (0, 0)
@@ -385,9 +391,9 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, value)
 
 
-def _encode_random(state: tuple) -> list:
+def _encode_random(state: tuple[Any, ...]) -> list[Any]:
     return [state[0], list(state[1]), state[2]]
 
 
-def _decode_random(data: list) -> tuple:
+def _decode_random(data: list[Any]) -> tuple[Any, ...]:
     return (data[0], tuple(data[1]), data[2])

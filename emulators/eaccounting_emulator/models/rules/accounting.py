@@ -236,7 +236,7 @@ class AccountingRules:
         return item
 
     def _refresh_items(self, center_id: str, add: dict[str, Any] | None = None, drop: str | None = None) -> None:
-        center = self.backend.collection("costcenters").get(center_id)
+        center = self.backend.get("costcenters", center_id, "CostCenter")
         items = [item for item in center["Items"] if item["Id"] not in (drop, add and add["Id"])]
         if add:
             items.append(add)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from eaccounting_emulator.models.store import Collection
 
@@ -44,6 +44,10 @@ class Ledger(Protocol):
 
     def get(self, path: str, key: str, what: str | None = None) -> dict[str, Any]: ...
 
+    @overload
+    def reference(self, path: str, key: str, field: str, what: str) -> dict[str, Any]: ...
+
+    @overload
     def reference(self, path: str, key: str | None, field: str, what: str) -> dict[str, Any] | None: ...
 
     def store(self, path: str, record: dict[str, Any]) -> None: ...

@@ -26,7 +26,7 @@ from eaccounting_emulator.exceptions import (
 from eaccounting_emulator.schemas import format_date, parse_date_time, shaped
 
 if TYPE_CHECKING:
-    from eaccounting_emulator.models.rules.ledger import Ledger
+    from eaccounting_emulator.models.rules.ledger import Builder, Ledger
 
 from eaccounting_emulator.models.money import money
 
@@ -61,7 +61,7 @@ class SalesRules:
         self.article_numbers = {record["Number"]: key for key, record in articles.items()}
 
     # --- reference data -----------------------------------------------------------------------------------------
-    def build_simple(self, path: str):
+    def build_simple(self, path: str) -> Builder:
         schema = self.backend.collection(path).schema
 
         def build(values: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
@@ -174,7 +174,9 @@ class SalesRules:
         return article
 
     # --- VAT --------------------------------------------------------------------------------------------------------
-    def vat_rate(self, article: dict[str, Any], customer: dict[str, Any], document: dict[str, Any], row: dict) -> float:
+    def vat_rate(
+        self, article: dict[str, Any], customer: dict[str, Any], document: dict[str, Any], row: dict[str, Any]
+    ) -> float:
         coding = self.backend.collection("articleaccountcodings").get(article["CodingId"])
         rate = coding["VatRatePercent"] if coding else 0.0
         if document.get("EuThirdParty"):
@@ -305,7 +307,8 @@ class SalesRules:
             return None
         for record in self.backend.collection(path).values():
             if (code and record["Code"] == code) or (name and record["Name"] == name):
-                return record["Id"]
+                found: str = record["Id"]
+                return found
         return None
 
     def _before_order_delete(self, order: dict[str, Any]) -> None:
@@ -431,7 +434,7 @@ class SalesRules:
         for index, row_values in enumerate(values.get("Rows") or []):
             row = self._priced_row("CustomerInvoiceDraftRowApi", row_values, index, customer, values)
             if row["ArticleId"]:
-                article = backend.collection("articles").get(row["ArticleId"])
+                article = backend.get("articles", row["ArticleId"], "Article")
                 coding = backend.collection("articleaccountcodings").get(article["CodingId"])
                 unit = backend.collection("units").get(article["UnitId"])
                 row.update(

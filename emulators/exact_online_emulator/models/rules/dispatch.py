@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from exact_online_emulator.entities import ENTITY_BY_PATH, Entity
-from exact_online_emulator.exceptions import BadRequest
+from exact_online_emulator.entities import ENTITY_BY_PATH, Entity, Lines
+from exact_online_emulator.exceptions import BadRequest, NotFound
 from exact_online_emulator.models.rules import crm, journals, sales, stock
 from exact_online_emulator.models.rules.crm import account_code
 from exact_online_emulator.models.rules.lookups import lookup, refresh_names
@@ -36,7 +36,29 @@ _AFTER_UPDATE = {**crm.AFTER_UPDATE, **stock.AFTER_UPDATE}
 _DELETE_GUARD = {**crm.DELETE_GUARD, **sales.DELETE_GUARD, **stock.DELETE_GUARD}
 
 
-def create(backend: Ledger, division: Division, entity: Entity, values: dict[str, Any], lines: list | None) -> Row:
+def _lines(entity: Entity) -> Lines:
+    """A header's line collection; only headers with lines reach the functions that ask."""
+    if entity.lines is None:
+        raise BadRequest(f"{entity.path} has no lines.")
+    return entity.lines
+
+
+def _parent(entity: Entity) -> tuple[str, str]:
+    """A line collection's (header collection, parent field); only line collections reach the functions that ask."""
+    if entity.parent is None:
+        raise BadRequest(f"{entity.path} is not a line collection.")
+    return entity.parent
+
+
+def _stored(division: Division, entity: Entity, key: str) -> Row:
+    """The row as stored after the hooks that ran on it."""
+    row = division.tables[entity.path].get(key)
+    if row is None:
+        raise NotFound("Object not found")
+    return row
+
+
+def create(backend: Ledger, division: Division, entity: Entity, values: dict[str, Any], lines: list[Any] | None) -> Row:
     if entity.lines is not None and entity.lines.field in entity.required and not lines:
         raise BadRequest(f"Mandatory field is missing: '{entity.lines.field}' ({entity.type_name}).")
     handler = _CREATE.get(entity.path)
@@ -54,14 +76,14 @@ def create(backend: Ledger, division: Division, entity: Entity, values: dict[str
     after = _AFTER_CREATE.get(entity.path)
     if after is not None:
         after(backend, division, row)
-        row = division.tables[entity.path].get(row[entity.key])
+        row = _stored(division, entity, row[entity.key])
     if prepared is not None:
         _store_lines(backend, division, entity, row, prepared)
         row = _after_lines(backend, division, entity, row)
     elif entity.parent is not None:
         header_entity = ENTITY_BY_PATH[entity.parent[0]]
         _renumber_and_refresh_header(backend, division, header_entity, values[entity.parent[1]])
-        row = division.tables[entity.path].get(row[entity.key])
+        row = _stored(division, entity, row[entity.key])
     return row
 
 
@@ -75,7 +97,7 @@ def update(backend: Ledger, division: Division, entity: Entity, old: Row, change
             merged.pop("NetPrice", None)
         elif "Discount" not in changes:
             merged.pop("Discount", None)  # a new net price implies its discount
-        header = lookup(division, entity.parent[0], merged.get(entity.parent[1])) or {}
+        header = lookup(division, _parent(entity)[0], merged.get(_parent(entity)[1])) or {}
         price_line(division, merged, header, PRICED_LINES[entity.path])
     if entity.path in ("salesorder/SalesOrders", "salesinvoice/SalesInvoices") and "Currency" in changes:
         changes["Currency"] = merged["Currency"] = document_currency(changes["Currency"])
@@ -115,19 +137,20 @@ def delete(backend: Ledger, division: Division, entity: Entity, old: Row) -> Non
     backend.remove_row(division, entity.path, key)
     if entity.parent is not None:
         header_entity = ENTITY_BY_PATH[entity.parent[0]]
-        if division.tables[header_entity.path].get(old.get(entity.parent[1])) is not None:
-            _renumber_and_refresh_header(backend, division, header_entity, old.get(entity.parent[1]))
+        header_key = old.get(entity.parent[1])
+        if header_key is not None and division.tables[header_entity.path].get(header_key) is not None:
+            _renumber_and_refresh_header(backend, division, header_entity, header_key)
 
 
 def _check_parent_exists(division: Division, entity: Entity, values: dict[str, Any]) -> None:
-    _header_path, parent_field = entity.parent
+    _header_path, parent_field = _parent(entity)
     if values.get(parent_field) is None:
         raise BadRequest(f"Mandatory field is missing: '{parent_field}' ({entity.type_name}).")
 
 
 def _prepare_single_line(backend: Ledger, division: Division, entity: Entity, values: dict[str, Any]) -> None:
     """A line POSTed on its own (e.g. salesorder/SalesOrderLines) gets the same derivations as an embedded one."""
-    header_path, parent_field = entity.parent
+    header_path, parent_field = _parent(entity)
     header = lookup(division, header_path, values.get(parent_field))
     if header is None:
         return  # the required/reference checks report it
@@ -150,7 +173,7 @@ def _header_changes_lines(entity: Entity, changes: dict[str, Any]) -> bool:
 
 def _reprice_lines(backend: Ledger, division: Division, entity: Entity, header: Row, changes: dict[str, Any]) -> None:
     """A new header discount becomes every line's discount (Exact's default), a new currency their DC amounts."""
-    line_path = entity.lines.collection
+    line_path = _lines(entity).collection
     line_key = ENTITY_BY_PATH[line_path].key
     for line in backend.lines_of(division, entity, header[entity.key]):
         values = dict(line)
@@ -162,10 +185,10 @@ def _reprice_lines(backend: Ledger, division: Division, entity: Entity, header: 
 
 
 def _prepare_lines(
-    backend: Ledger, division: Division, header_entity: Entity, header: dict[str, Any], lines: list
+    backend: Ledger, division: Division, header_entity: Entity, header: dict[str, Any], lines: list[Any]
 ) -> list[dict[str, Any]]:
-    line_entity = ENTITY_BY_PATH[header_entity.lines.collection]
-    parent_field = header_entity.lines.parent_field
+    line_entity = ENTITY_BY_PATH[_lines(header_entity).collection]
+    parent_field = _lines(header_entity).parent_field
     prepared: list[dict[str, Any]] = []
     for index, raw in enumerate(lines, start=1):
         values, _nested = backend.convert_body(line_entity, raw, creating=True)
@@ -177,12 +200,12 @@ def _prepare_lines(
             try:
                 handler(backend, division, header, values)
             except BadRequest as error:
-                raise BadRequest(f"{header_entity.lines.field}[{index}]: {error.message}") from None
+                raise BadRequest(f"{_lines(header_entity).field}[{index}]: {error.message}") from None
         try:
             backend.check_required(line_entity, values)
             backend.check_references(division, line_entity, values, skip=(parent_field,))
         except BadRequest as error:
-            raise BadRequest(f"{header_entity.lines.field}[{index}]: {error.message}") from None
+            raise BadRequest(f"{_lines(header_entity).field}[{index}]: {error.message}") from None
         prepared.append(values)
     check = _LINES_CHECK.get(header_entity.path)
     if check is not None:
@@ -193,7 +216,7 @@ def _prepare_lines(
 def _store_lines(
     backend: Ledger, division: Division, header_entity: Entity, header: Row, prepared: list[dict[str, Any]]
 ) -> None:
-    line_entity = ENTITY_BY_PATH[header_entity.lines.collection]
+    line_entity = ENTITY_BY_PATH[_lines(header_entity).collection]
     for values in prepared:
         backend.stamp(division, line_entity, values, created=True)
     committed = _LINES_COMMITTED.get(header_entity.path)
@@ -212,9 +235,9 @@ def _after_lines(backend: Ledger, division: Division, header_entity: Entity, hea
 
 def _renumber_and_refresh_header(backend: Ledger, division: Division, header_entity: Entity, key: str | None) -> None:
     header = division.tables[header_entity.path].get(key) if key else None
-    if header is None:
+    if header is None or key is None:
         return
-    line_path = header_entity.lines.collection
+    line_path = _lines(header_entity).collection
     line_entity = ENTITY_BY_PATH[line_path]
     for number, line in enumerate(backend.lines_of(division, header_entity, key), start=1):
         if line.get("LineNumber") is None:

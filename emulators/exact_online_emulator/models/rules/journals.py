@@ -97,9 +97,10 @@ def _vat_account(vat: Row, vat_amount: float) -> tuple[str, str | None, str | No
 
 def _ledger_amount(line: dict[str, Any]) -> float:
     """What a journal line books on its own G/L account: with an including VAT code, the amount without its VAT."""
-    amount = line.get("AmountDC") or 0.0
+    amount: float = line.get("AmountDC") or 0.0
     if line.get("VATBaseAmountDC") is not None and line.get("AmountVATDC"):
-        return line["VATBaseAmountDC"]
+        base: float = line["VATBaseAmountDC"]
+        return base
     return amount
 
 
@@ -156,10 +157,13 @@ def _book_journal_entry(backend: Ledger, division: Division, header: Row, lines:
             "Quantity": line.get("Quantity"),
         }
         backend.stamp(division, entity, {k: v for k, v in row.items() if v is not None}, created=True)
-        vat_amount = line.get("AmountVATDC")
+        vat_amount: float = line.get("AmountVATDC") or 0.0
         vat = by_code(division, "vat/VATCodes", line.get("VATCode")) if vat_amount else None
+        vat_gl = _vat_account(vat, vat_amount) if vat is not None else None
         if vat is not None:
-            gl, gl_code, gl_description = _vat_account(vat, vat_amount)
+            if vat_gl is None:
+                raise BadRequest(f"VAT code {vat.get('Code')} has no VAT account.")
+            gl, gl_code, gl_description = vat_gl
             vat_rows.append(
                 {
                     **row,

@@ -168,6 +168,8 @@ def _deliver(backend: Ledger, division: Division, header: Row, lines: list[dict[
     first_order: Row | None = None
     for line in lines:
         order_line = division.tables["salesorder/SalesOrderLines"].get(line["SalesOrderLineID"])
+        if order_line is None:
+            raise BadRequest(f"Invalid reference: SalesOrderLineID '{line['SalesOrderLineID']}' does not exist.")
         delivered = (order_line.get("QuantityDelivered") or 0.0) + line["QuantityDelivered"]
         status = COMPLETE if delivered >= (order_line.get("Quantity") or 0.0) - 1e-9 else PARTIAL
         backend.touch(
@@ -216,7 +218,7 @@ def _refresh_order_status(backend: Ledger, division: Division, order_id: str) ->
         delivery = OPEN
     else:
         delivery = PARTIAL
-    order = division.tables["salesorder/SalesOrders"].get(order_id)
+    order = division.tables["salesorder/SalesOrders"].get(order_id) or {}
     backend.touch(
         division, "salesorder/SalesOrders", order_id, _status_fields(delivery, order.get("InvoiceStatus") or OPEN)
     )

@@ -81,7 +81,8 @@ def _prepare_stock_count_line(backend: Ledger, division: Division, header: Row, 
 def main_warehouse(division: Division) -> str | None:
     for row in division.tables["inventory/Warehouses"].rows.values():
         if row.get("Main") == 1:
-            return row["ID"]
+            warehouse_id: str = row["ID"]
+            return warehouse_id
     return None
 
 
