@@ -16,7 +16,7 @@ import requests
 
 from eaccounting_client import EAccountingClient
 
-from .conftest import Emulator, start_emulator
+from .conftest import Emulator
 
 SCRIPT = str(Path(sys.executable).parent / "source-eaccounting")
 CATALOG = Path(__file__).parent / "configured_catalog.json"
@@ -54,7 +54,7 @@ def last_states(messages: list[dict]) -> list[dict]:
 
 @pytest.fixture
 def fresh_emulator() -> Emulator:
-    instance = start_emulator("--seed", "1")
+    instance = Emulator()
     yield instance
     instance.stop()
 

@@ -92,7 +92,7 @@ def test_given_rotated_tokens_from_the_first_run_when_second_run_uses_them_then_
     first = run_connector(tmp_path, "check", emulator.config())
     assert first.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
     rotated = first.rotated_config()
-    assert rotated["credentials"]["refresh_token"] != emulator.startup["credentials"]["refresh_token"]
+    assert rotated["credentials"]["refresh_token"] != emulator.start_line["credentials"]["refresh_token"]
 
     second = run_connector(tmp_path, "read", rotated)
     assert not second.errors()
