@@ -14,7 +14,7 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 from exact_online_client import ExactOnlineClient
 from integration_tests.emulator import EmulatedClock, RunningEmulator
 from ledgerbridge_testkit import Output, console_script
-from ledgerbridge_testkit import run_connector as testkit_run
+from ledgerbridge_testkit import run_connector as run_process
 from source_exact_online import SourceExactOnline
 from source_exact_online.endpoints import ENDPOINTS
 
@@ -54,7 +54,7 @@ def run_connector(tmp_path: Path, command: str, config: dict[str, Any], *, state
             state_path = tmp_path / f"state-{len(list(tmp_path.iterdir()))}.json"
             state_path.write_text(json.dumps(state))
             args += ["--state", str(state_path)]
-    return testkit_run(args, tmp_path)
+    return run_process(args, tmp_path)
 
 
 def test_given_rotated_tokens_from_the_first_run_when_second_run_uses_them_then_it_succeeds(emulator, tmp_path):
