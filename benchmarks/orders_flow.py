@@ -6,8 +6,9 @@ One run prints three measured claims as ratios:
    destination makes is counted from the emulator's ``/_emulator/requests`` (token calls included) and divided by
    the objects written (documents + customers created); target <= 1.05. Printed beside the per-order lookup path of
    the SaaS integrations (exists check, customer lookup, SKU lookup 25 per call, create) run on the same data.
-2. Mapping speed. ``SalesDocumentPlanner.plan_sales_order`` alone, in records per second on one core (target
-   >= 20,000), and its time as a ratio to a JSON round trip (``json.dumps`` + ``json.loads``) of the same records.
+2. Mapping speed. ``SalesDocumentPlanner.plan_sales_order`` alone, as its time over a JSON round trip
+   (``json.dumps`` + ``json.loads``) of the same records measured in the same run (target <= 10x), so the figure
+   follows the code, not the host; records per second on one core are printed beside it.
 3. Memory. Peak RSS of the destination process on 1,000 and 20,000 orders (same customers and articles); target
    20k / 1k <= 1.2. Measured in dry run (bulk reads, planning, validation, activity log for every order; no writes):
    the client paces writes at eAccounting's 600 calls per minute per endpoint, so 20,000 real order writes take over
@@ -51,13 +52,14 @@ from ledgerbridge_testkit import company_rules
 
 BIN = Path(sys.executable).parent
 CALL_TARGET = 1.05
-MAPPING_TARGET = 20_000
+# The mapping step may cost at most this many JSON round trips of the same records: a host-independent bound.
+MAPPING_JSON_RATIO_TARGET = 10.0
 RSS_TARGET = 1.2
 KNOWN_SHARE = 0.8
 CUSTOMERS, NEW_CUSTOMERS, ARTICLES, LINES = 400, 100, 60, 3
+VAT_RATE = 0.25  # Exact VAT code 1 → eAccounting code 10, 25 % (see RULES)
 STATE_EVERY = 500  # a source emits a state per page or slice; this is a realistic cadence
 COUNTRIES = ("SE", "NL", "BE", "DE", "NO")
-VAT_RATE = 0.25
 RULES: dict[str, Any] = company_rules()  # the company's articles exist; none are created
 
 
@@ -90,22 +92,39 @@ def exact_accounts(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def exact_orders(rng: random.Random, count: int, accounts: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Orders as Exact serves them: each line's ``AmountFC`` and VAT from its price, discount and rate, and the header
-    totals the sum of its lines (the destination checks what it writes against these)."""
+    """Sales orders as Exact reads them: every line and the header carry Exact's own amounts (net, VAT, gross), which
+    the mapping's reconciliation guard compares the planned document against."""
     known, new = accounts[:CUSTOMERS], accounts[CUSTOMERS:]
     for number in range(1, count + 1):
         account = rng.choice(known) if rng.random() < KNOWN_SHARE else rng.choice(new)
         order_id = guid(rng)
-        lines = [exact_line(rng, order_id, line + 1) for line in range(LINES)]
-        net = round(sum(line["AmountFC"] for line in lines), 2)
-        vat = round(sum(line["VATAmountFC"] for line in lines), 2)
+        lines = []
+        for line in range(LINES):
+            quantity, price = float(rng.randint(1, 9)), float(rng.randint(10, 900))
+            discount = rng.choice((0.0, 0.0, 0.1))
+            net = round(quantity * price * (1 - discount), 2)
+            lines.append(
+                {
+                    "ID": guid(rng),
+                    "OrderID": order_id,
+                    "LineNumber": line + 1,
+                    "ItemCode": f"SKU-{rng.randrange(ARTICLES):04d}",
+                    "Description": "Goods",
+                    "Quantity": quantity,
+                    "UnitPrice": price,
+                    "Discount": discount,
+                    "AmountFC": net,
+                    "VATAmount": round(net * VAT_RATE, 2),
+                    "VATCode": "1",
+                }
+            )
+        net_total = round(sum(line["AmountFC"] for line in lines), 2)
+        vat_total = round(sum(line["VATAmount"] for line in lines), 2)
         yield {
             "OrderID": order_id,
             "OrderNumber": number,
             "OrderDate": "2026-05-04T10:00:00.000Z",
             "Currency": "SEK",
-            "AmountFCExclVat": net,
-            "AmountFC": round(net + vat, 2),
             "Status": 12,
             "DeliveryStatus": 12,
             "InvoiceStatus": 12,
@@ -115,27 +134,10 @@ def exact_orders(rng: random.Random, count: int, accounts: list[dict[str, Any]])
             "PaymentCondition": "30",
             "YourRef": f"PO-{number}",
             "Description": f"Order {number}",
+            "AmountFCExclVat": net_total,
+            "AmountFC": round(net_total + vat_total, 2),
             "SalesOrderLines": lines,
         }
-
-
-def exact_line(rng: random.Random, order_id: str, number: int) -> dict[str, Any]:
-    quantity, price, discount = float(rng.randint(1, 9)), float(rng.randint(10, 900)), rng.choice((0.0, 0.0, 0.1))
-    amount = round(quantity * price * (1 - discount), 2)
-    return {
-        "ID": guid(rng),
-        "OrderID": order_id,
-        "LineNumber": number,
-        "ItemCode": f"SKU-{rng.randrange(ARTICLES):04d}",
-        "Description": "Goods",
-        "Quantity": quantity,
-        "UnitPrice": price,
-        "Discount": discount,
-        "AmountFC": amount,
-        "VATCode": "1",
-        "VATPercentage": VAT_RATE,
-        "VATAmountFC": round(amount * VAT_RATE, 2),
-    }
 
 
 def record(stream: str, data: dict[str, Any]) -> str:
@@ -198,11 +200,11 @@ def root(config: dict[str, Any]) -> str:
 def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None:
     """The customers that already exist (matched by e-mail) and every article; then the request log is cleared."""
     client = EAccountingClient(config)
-    terms = next(t["Id"] for t in client.list("termsofpayments") if t["Name"] == "30 dagar netto")
-    coding = next(c["Id"] for c in client.list("articleaccountcodings") if c["VatRatePercent"] in (0.25, 25))
-    unit = next(u["Id"] for u in client.list("units"))
+    terms = next(t["Id"] for t in client.iter_records("termsofpayments") if t["Name"] == "30 dagar netto")
+    coding = next(c["Id"] for c in client.iter_records("articleaccountcodings") if c["VatRatePercent"] in (0.25, 25))
+    unit = next(u["Id"] for u in client.iter_records("units"))
     for account in accounts[:CUSTOMERS]:
-        client.create(
+        client.post(
             "customers",
             {"Name": account["Name"], "EmailAddress": account["Email"], "InvoiceCity": "Stad",
              "InvoicePostalCode": account["Postcode"], "InvoiceCountryCode": account["Country"],
@@ -210,7 +212,7 @@ def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None
         )  # fmt: skip
     for n in range(ARTICLES):
         article = {"Number": f"SKU-{n:04d}", "Name": f"Article {n}", "CodingId": coding, "UnitId": unit}
-        client.create("articles", {**article, "IsActive": True})
+        client.post("articles", {**article, "IsActive": True})
     requests.delete(f"{root(config)}/_emulator/requests", timeout=10)
 
 
@@ -261,8 +263,8 @@ def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]]
     client = EAccountingClient(config, calls_per_minute=1_000_000)
     rules = EAccountingRules.model_validate(RULES)
     static = EAccountingLookups(
-        vat_codes=VatCodeIndex.from_records(client.list("vatcodes")),
-        terms_of_payment=TermsOfPaymentIndex.from_records(client.list("termsofpayments")),
+        vat_codes=VatCodeIndex.from_records(client.iter_records("vatcodes")),
+        terms_of_payment=TermsOfPaymentIndex.from_records(client.iter_records("termsofpayments")),
         parties=ExactParties.from_records(accounts),
     )
     by_id = {a["ID"]: a for a in accounts}
@@ -290,7 +292,7 @@ def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]]
             body = dict(write.body)
             for path, key in write.links.items():
                 body[path] = created[key]
-            result = client.create(write.target_collection, body)
+            result = client.post(write.target_collection, body)
             if write.key:
                 created[write.key] = result["Id"]
     return len(request_log(config))
@@ -312,6 +314,7 @@ def mapping_speed(accounts: list[dict[str, Any]], count: int, seed: int) -> tupl
             [{"Id": "t30", "Name": "30 dagar netto", "NumberOfDays": 30}]
         ),
         parties=ExactParties.from_records(accounts),
+        company_currency="SEK",
     )
     orders = list(exact_orders(random.Random(seed), count, accounts))
     best_map, best_json = float("inf"), float("inf")
@@ -382,12 +385,14 @@ def main() -> None:
         )
 
         per_second, json_ratio = mapping_speed(accounts, args.orders, seed)
-        ok &= per_second >= MAPPING_TARGET
-        report("mapping step: orders/s per core", round(per_second), f">= {MAPPING_TARGET:,}",
-               per_second >= MAPPING_TARGET, ratio=json_ratio, peer_name="ratio = time vs JSON round trip")  # fmt: skip
+        mapping_ok = json_ratio <= MAPPING_JSON_RATIO_TARGET
+        ok &= mapping_ok
+        report("mapping step: time / JSON round trip of the same records", round(json_ratio, 2),
+               f"<= {MAPPING_JSON_RATIO_TARGET:g}", mapping_ok, peer=round(per_second),
+               peer_name="orders/s per core (printed, not a target)")  # fmt: skip
         print(
-            f"mapping step: {per_second:,.0f} orders/s per core (target >= {MAPPING_TARGET:,}); "
-            f"{json_ratio:.1f}x the time of a JSON round trip of the same records"
+            f"mapping step: {json_ratio:.1f}x the time of a JSON round trip of the same records "
+            f"(target <= {MAPPING_JSON_RATIO_TARGET:g}x); {per_second:,.0f} orders/s per core"
         )
 
         large_input = work / "large.jsonl"

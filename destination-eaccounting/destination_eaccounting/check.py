@@ -19,7 +19,7 @@ from ledgerbridge_mappings import (
     VatCodeIndex,
     check_eaccounting_rules,
 )
-from ledgerbridge_mappings.rules.customers import DefaultDebtorMode
+from ledgerbridge_mappings.exact_to_eaccounting.rules.customers import DefaultDebtorMode
 
 from .lookups import ARTICLE_FIELDS, CUSTOMER_FIELDS
 from .spec import MAPPING_PROPERTY

@@ -21,7 +21,7 @@ from ledgerbridge_mappings import (
     TermsOfPaymentIndex,
     VatCodeIndex,
 )
-from ledgerbridge_mappings.orders import TARGET_COLLECTION
+from ledgerbridge_mappings.exact_to_eaccounting.orders import TARGET_COLLECTION
 from ledgerbridge_writer import DiskMap
 
 from .existing_documents import add_documents, add_vouchers, document_query, voucher_query

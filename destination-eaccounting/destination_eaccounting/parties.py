@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ledgerbridge_mappings import EAccountingRules, ExactParties
-from ledgerbridge_mappings.lookups import ExactShippingMethods
-from ledgerbridge_mappings.paths import parse_path
-from ledgerbridge_mappings.rules.field_map import FieldMapScope
+from ledgerbridge_mappings.exact_to_eaccounting.lookups import ExactShippingMethods
+from ledgerbridge_mappings.shared.paths import parse_path
+from ledgerbridge_mappings.shared.rules.field_map import FieldMapScope
 
 ACCOUNTS, CONTACTS, ADDRESSES, SHIPPING_METHODS = "accounts", "contacts", "addresses", "shipping_methods"
 PARTY_STREAMS = frozenset({ACCOUNTS, CONTACTS, ADDRESSES, SHIPPING_METHODS})

@@ -21,8 +21,8 @@ from ledgerbridge_mappings import (
     SalesDocumentPlanner,
     SourceRef,
 )
-from ledgerbridge_mappings.paths import parse_path
-from ledgerbridge_mappings.rules.field_map import FieldMapScope
+from ledgerbridge_mappings.shared.paths import parse_path
+from ledgerbridge_mappings.shared.rules.field_map import FieldMapScope
 from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target, WriteOutcomeUnknown
 
 from .existing_documents import VOUCHERS, voucher_reference

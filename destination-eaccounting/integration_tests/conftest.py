@@ -13,7 +13,7 @@ import pytest
 
 from ledgerbridge_testkit import company_rules
 
-from .harness import ConfigFile, Emulator, Flow, configured_catalog, console_script
+from .harness import ConfigFile, EmulatorProcess, Flow, configured_catalog, console_script
 
 HERE = Path(__file__).parent
 # acceptance-test-config.yml points here; written per session from a running emulator, git-ignored.
@@ -36,8 +36,8 @@ def rules(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def exact() -> Iterator[Emulator]:
-    emulator = Emulator("exact-online-emulator", "--seed", "1", "--minutely-limit", "0", "--daily-limit", "0")
+def exact() -> Iterator[EmulatorProcess]:
+    emulator = EmulatorProcess("exact-online-emulator", "--seed", "1", "--minutely-limit", "0", "--daily-limit", "0")
     yield emulator
     emulator.stop()
 
@@ -48,8 +48,8 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def source_config(exact: Emulator, session_dir: Path) -> ConfigFile:
-    announced = exact.announcement
+def source_config(exact: EmulatorProcess, session_dir: Path) -> ConfigFile:
+    announced = exact.start_line
     return ConfigFile(
         session_dir / "source_config.json",
         {
@@ -76,14 +76,14 @@ def discovered(source_config: ConfigFile) -> dict[str, Any]:
 
 
 @pytest.fixture
-def eaccounting() -> Iterator[Emulator]:
-    emulator = Emulator("eaccounting-emulator", "--seed", "1")
+def eaccounting() -> Iterator[EmulatorProcess]:
+    emulator = EmulatorProcess("eaccounting-emulator", "--seed", "1")
     yield emulator
     emulator.stop()
 
 
 @pytest.fixture
-def make_flow(tmp_path: Path, source_config: ConfigFile, discovered: dict[str, Any], eaccounting: Emulator):
+def make_flow(tmp_path: Path, source_config: ConfigFile, discovered: dict[str, Any], eaccounting: EmulatorProcess):
     def make(
         mapping: dict[str, Any] | None = None,
         documents: set[str] | frozenset[str] = frozenset({"sales_orders"}),
@@ -91,7 +91,7 @@ def make_flow(tmp_path: Path, source_config: ConfigFile, discovered: dict[str, A
         credentials: dict[str, Any] | None = None,
     ) -> Flow:
         """A flow; pass ``credentials`` of an earlier flow of the same test (its refresh token has rotated)."""
-        announced = eaccounting.announcement
+        announced = eaccounting.start_line
         config = {
             "api_url": announced["api_url"],
             "identity_url": announced["identity_url"],
@@ -124,9 +124,9 @@ GL_MAP = {
 EXPECTED_ORDER_STATUSES = (12, 20, 21)
 
 
-def exact_orders(exact: Emulator) -> list[dict[str, Any]]:
+def exact_orders(exact: EmulatorProcess) -> list[dict[str, Any]]:
     """The sales orders of the division the source reads, that the default status filter lets through."""
-    division = exact.announcement["division"]
+    division = exact.start_line["division"]
     return [
         order
         for order in exact.dump()["salesorder/SalesOrders"]

@@ -14,58 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
-import requests
-
+from emulator_kit.process import EmulatorProcess
 from ledgerbridge_testkit import ConfigFile, Output, configured_catalog, console_script, run_connector
 
-__all__ = ["ConfigFile", "Emulator", "Flow", "Output", "configured_catalog", "console_script", "writes"]
-
-
-class Emulator:
-    def __init__(self, command: str, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [console_script(command), "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        line = self.process.stdout.readline() if self.process.stdout else ""
-        if not line:
-            self.process.kill()
-            pytest.fail(f"{command} {' '.join(args)} exited without announcing its URLs")
-        self.announcement: dict[str, Any] = json.loads(line)
-
-    @property
-    def root(self) -> str:
-        url = self.announcement.get("identity_url") or self.announcement["base_url"]
-        return url.rstrip("/")
-
-    def admin(self, path: str) -> Any:
-        return requests.get(f"{self.root}/_emulator/{path}", timeout=30).json()
-
-    def requests_log(self) -> list[dict[str, Any]]:
-        return self.admin("requests")
-
-    def clear_requests(self) -> None:
-        requests.delete(f"{self.root}/_emulator/requests", timeout=10)
-
-    def dump(self) -> dict[str, Any]:
-        return self.admin("dump")
-
-    def set_faults(self, rules: list[str]) -> None:
-        """Fault rules ``KIND:RATE[:PATH_GLOB]`` (see emulators/README.md), replacing any set before."""
-        requests.post(f"{self.root}/_emulator/faults", json={"faults": rules}, timeout=10).raise_for_status()
-
-    def advance_clock(self, seconds: float) -> None:
-        requests.post(f"{self.root}/_emulator/clock", json={"advance": seconds}, timeout=10).raise_for_status()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+__all__ = ["ConfigFile", "EmulatorProcess", "Flow", "Output", "configured_catalog", "console_script", "writes"]
 
 
 def writes(log: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

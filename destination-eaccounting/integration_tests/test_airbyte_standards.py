@@ -10,7 +10,7 @@ import requests
 from airbyte_cdk.test import standard_tests
 
 from .conftest import EMULATOR_CONFIG, rules
-from .harness import Emulator
+from .harness import EmulatorProcess
 
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 
@@ -19,8 +19,8 @@ pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 def emulator_config_file():
     """The standard tests re-read the file for every test and never see a rotated refresh token, so they get a live
     access token instead (redeemed once here)."""
-    emulator = Emulator("eaccounting-emulator", "--seed", "1")
-    announced = emulator.announcement
+    emulator = EmulatorProcess("eaccounting-emulator", "--seed", "1")
+    announced = emulator.start_line
     tokens = requests.post(
         f"{announced['identity_url']}/connect/token",
         data={"grant_type": "refresh_token", "refresh_token": announced["credentials"]["refresh_token"],

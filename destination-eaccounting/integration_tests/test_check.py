@@ -22,7 +22,7 @@ def _check(tmp_path, config) -> tuple[dict, str]:
 
 
 def _config(eaccounting, mapping):
-    announced = eaccounting.announcement
+    announced = eaccounting.start_line
     return {
         "api_url": announced["api_url"],
         "identity_url": announced["identity_url"],

@@ -61,6 +61,6 @@ def test_given_the_access_token_expires_mid_sync_when_writing_then_it_rotates_an
     written = Counter(o["OurReference"] for o in dump["orders"] if (o.get("OurReference") or "").startswith("Exact"))
     assert written == Counter(f"Exact SO {o['OrderNumber']}" for o in exact_orders(exact))
     # The persisted token works for the next sync, which then writes nothing.
-    eaccounting.clear_requests()
+    eaccounting.clear_requests_log()
     rerun = flow.write_from(recorded)
     assert rerun.returncode == 0 and writes(eaccounting.requests_log()) == []

@@ -20,7 +20,7 @@ def journal_entries(exact, source_config):
     """Balanced general journal entries posted through Exact's API (they book Type 90 transaction lines)."""
     config = source_config.read()
     client = ExactOnlineClient(config)
-    division = exact.announcement["division"]
+    division = exact.start_line["division"]
     gl = {
         row["Code"].strip(): row["ID"]
         for row in client.list("financial/GLAccounts", {"$select": "ID,Code"}, division=division)
@@ -44,7 +44,7 @@ def test_given_exact_journal_entries_when_the_flow_runs_twice_then_each_entry_is
     journal_entries, make_flow, exact, eaccounting
 ):
     flow = make_flow(rules(financial_mutations={**GL_MAP, **MEMORIAL}), documents={"transaction_lines"})
-    division = exact.announcement["division"]
+    division = exact.start_line["division"]
     all_lines = [t for t in exact.dump()["financialtransaction/TransactionLines"] if t["Division"] == division]
     lines = [t for t in all_lines if t["Type"] == GENERAL_JOURNAL]
     entries = {(t["JournalCode"], t["EntryNumber"]) for t in lines}
@@ -67,7 +67,7 @@ def test_given_exact_journal_entries_when_the_flow_runs_twice_then_each_entry_is
     assert len(booked) == len(lines) and all(a["target"] == "vouchers" and a["target_id"] for a in booked)
     assert {a["action"] for a in line_activity} == {"created", "skipped"}  # other types are filtered out
 
-    eaccounting.clear_requests()
+    eaccounting.clear_requests_log()
     second = flow.run()
 
     assert second.returncode == 0
@@ -97,7 +97,7 @@ def test_given_balanced_seeded_sales_entries_when_the_flow_runs_twice_then_each_
     flow = make_flow(
         rules(financial_mutations={**GL_MAP, "transaction_types": [SALES_ENTRY]}), documents={"transaction_lines"}
     )
-    division = exact.announcement["division"]
+    division = exact.start_line["division"]
     lines = [
         t
         for t in exact.dump()["financialtransaction/TransactionLines"]
@@ -105,7 +105,7 @@ def test_given_balanced_seeded_sales_entries_when_the_flow_runs_twice_then_each_
     ]
     receivables = {f"{t['JournalCode']}/{t['EntryNumber']}": t["AmountDC"] for t in lines if t["LineNumber"] == 0}
     assert len(receivables) >= 5 and {t["GLAccountCode"] for t in lines} >= {"1300", "1500", "1510"}
-    eaccounting.clear_requests()
+    eaccounting.clear_requests_log()
 
     first = flow.run()
 
@@ -123,7 +123,7 @@ def test_given_balanced_seeded_sales_entries_when_the_flow_runs_twice_then_each_
     vat_accounts = {r["AccountNumber"] for v in vouchers for r in v["Rows"]} & {2611, 2621}
     assert vat_accounts == {2611, 2621}
 
-    eaccounting.clear_requests()
+    eaccounting.clear_requests_log()
     second = flow.run()
 
     assert second.returncode == 0

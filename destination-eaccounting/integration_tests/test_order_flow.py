@@ -46,7 +46,7 @@ def test_given_exact_orders_when_the_flow_runs_twice_then_each_order_lands_once_
     # Every state the source sent is echoed once its records are committed.
     assert {s["stream"]["stream_descriptor"]["name"] for s in first.states()} >= {"accounts", "sales_orders"}
 
-    eaccounting.clear_requests()
+    eaccounting.clear_requests_log()
     second = flow.run()
 
     assert second.returncode == 0
@@ -76,7 +76,7 @@ def test_given_new_and_known_customers_when_orders_land_then_each_customer_is_cr
         o["OurReference"]: o for o in eaccounting.dump()["orders"] if (o.get("OurReference") or "").startswith("Exact")
     }
     by_id = {c["Id"]: c for c in customers}
-    division = exact.announcement["division"]
+    division = exact.start_line["division"]
     accounts = {a["ID"]: a for a in exact.dump()["crm/Accounts"] if a["Division"] == division}
     for order in exact_orders(exact):
         written = orders[f"Exact SO {order['OrderNumber']}"]
@@ -91,7 +91,7 @@ def test_given_new_and_known_customers_when_orders_land_then_each_customer_is_cr
 
 def test_given_dry_run_when_the_flow_runs_then_nothing_is_written_and_no_state_is_echoed(make_flow, eaccounting):
     flow = make_flow(dry_run=True)
-    eaccounting.clear_requests()
+    eaccounting.clear_requests_log()
 
     output = flow.run()
 

@@ -30,8 +30,8 @@ from ledgerbridge_mappings import (
     StockPositionIndex,
     WarehouseIndex,
 )
-from ledgerbridge_mappings.paths import parse_path
-from ledgerbridge_mappings.rules.field_map import FieldMapScope
+from ledgerbridge_mappings.shared.paths import parse_path
+from ledgerbridge_mappings.shared.rules.field_map import FieldMapScope
 
 # The first sync/… query starts after rowversion 1, i.e. reads everything.
 FROM_THE_START = "Timestamp gt 1"

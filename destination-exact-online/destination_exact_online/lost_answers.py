@@ -12,7 +12,7 @@ from typing import Any
 
 from exact_online_client import ExactOnlineClient, odata_guid, odata_string
 from ledgerbridge_mappings import ExactAccountIndex, ExactRules, PlannedWrite, SalesPriceIndex
-from ledgerbridge_mappings.lookups import code_key, email_key
+from ledgerbridge_mappings.shared.match_keys import code_key, email_key
 from ledgerbridge_writer import RecordWriteError
 
 ACCOUNTS, CONTACTS = "crm/Accounts", "crm/Contacts"

@@ -21,8 +21,8 @@ from ledgerbridge_mappings import (
     PlannedWrite,
     StockCountPlanner,
 )
-from ledgerbridge_mappings.exact_items import filtered_out
-from ledgerbridge_mappings.lookups import code_key
+from ledgerbridge_mappings.eaccounting_to_exact.items import filtered_out
+from ledgerbridge_mappings.shared.match_keys import code_key
 from ledgerbridge_writer import BatchWrite, RecordFailure, RecordWork, RecordWriteError, Target, WriteOutcomeUnknown
 
 CUSTOMERS, ARTICLES, ORDERS = "customers", "articles", "orders"

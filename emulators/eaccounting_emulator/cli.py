@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from eaccounting_emulator.auth import ACCESS_TOKEN_SECONDS, IdentityServer
-from eaccounting_emulator.models import Backend
+from eaccounting_emulator.models.backend import Backend
 from eaccounting_emulator.persistence import StateSaver, restore
 from eaccounting_emulator.rate_limits import DEFAULT_PER_MINUTE, RateLimiter
 from eaccounting_emulator.responses import EAccountingApi, render_fault

@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from eaccounting_emulator.auth import IdentityServer
-from eaccounting_emulator.models import Backend
+from eaccounting_emulator.models.backend import Backend
 from emulator_kit.clock import Clock
 from emulator_kit.statefile import StateFile
 

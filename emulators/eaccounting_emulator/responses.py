@@ -28,12 +28,12 @@ from eaccounting_emulator.exceptions import (
     field_error,
 )
 from eaccounting_emulator.identity import IdentityEndpoints
-from eaccounting_emulator.models import Backend, account_key
+from eaccounting_emulator.models.backend import Backend
+from eaccounting_emulator.models.rules.sales import DRAFT, ONGOING, SHIPPED
+from eaccounting_emulator.models.store import Collection, account_key
 from eaccounting_emulator.query import ListQuery, parse_list_query, project, sort_records
 from eaccounting_emulator.rate_limits import RateLimiter
-from eaccounting_emulator.sales import DRAFT, ONGOING, SHIPPED
 from eaccounting_emulator.schemas import format_date_time, parse_date_time, shaped, validate_body, writable
-from eaccounting_emulator.store import Collection
 from eaccounting_emulator.urls import AUTHORIZE_PATH, OPERATIONS_BY_KEY, TOKEN_PATH, build_map
 from emulator_kit.jsonio import dumps, loads
 

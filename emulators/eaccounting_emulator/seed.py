@@ -21,8 +21,8 @@ from stdnum.iso7064 import mod_11_10
 from stdnum.nl import vat as nl_vat
 from stdnum.no import orgnr as no_orgnr
 
-from eaccounting_emulator.models import Backend
-from eaccounting_emulator.sales import INVOICED, SHIPPED
+from eaccounting_emulator.models.backend import Backend
+from eaccounting_emulator.models.rules.sales import INVOICED, SHIPPED
 from eaccounting_emulator.schemas import format_date, shaped
 
 # Business volumes at --scale 1 (about 130 records; --scale 800 gives 100k+).

@@ -50,16 +50,19 @@ class EmulatorProcess:
         return response.json()
 
     def requests_log(self) -> list[dict[str, Any]]:
-        return self.admin("requests")
+        log: list[dict[str, Any]] = self.admin("requests")
+        return log
 
     def clear_requests_log(self) -> None:
         requests.delete(f"{self.root_url}/_emulator/requests", timeout=ADMIN_TIMEOUT).raise_for_status()
 
     def dump(self) -> dict[str, Any]:
-        return self.admin("dump")
+        state: dict[str, Any] = self.admin("dump")
+        return state
 
     def advance_clock(self, seconds: float) -> float:
-        return self.admin("clock", {"advance": seconds})["now"]
+        now: float = self.admin("clock", {"advance": seconds})["now"]
+        return now
 
     def set_faults(self, rules: list[str]) -> None:
         self.admin("faults", {"faults": rules})

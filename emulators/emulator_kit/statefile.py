@@ -18,7 +18,8 @@ class StateFile:
 
     def load(self) -> dict[str, Any] | None:
         try:
-            return loads(self.path.read_bytes())
+            state: dict[str, Any] = loads(self.path.read_bytes())
+            return state
         except FileNotFoundError:
             return None
 

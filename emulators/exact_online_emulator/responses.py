@@ -24,7 +24,8 @@ from exact_online_emulator.exceptions import (
     TooManyRequests,
     odata_error,
 )
-from exact_online_emulator.models.backend import Backend, Division
+from exact_online_emulator.models.backend import Backend
+from exact_online_emulator.models.division import Division
 from exact_online_emulator.models.store import Row
 from exact_online_emulator.odata import Query, compile_filter, parse_query
 from exact_online_emulator.rate_limits import RateLimiter

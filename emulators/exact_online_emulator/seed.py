@@ -26,8 +26,10 @@ from stdnum.se import vat as se_vat
 from exact_online_emulator.edm import wire_date_from_epoch
 from exact_online_emulator.entities import ENTITY_BY_PATH
 from exact_online_emulator.models import money
-from exact_online_emulator.models.backend import Backend, Division, User
-from exact_online_emulator.models.rules import account_code, stock_position_fields
+from exact_online_emulator.models.backend import Backend, User
+from exact_online_emulator.models.division import Division
+from exact_online_emulator.models.rules.crm import account_code
+from exact_online_emulator.models.rules.lookups import stock_position_fields
 
 COUNTRIES = ("NL", "BE", "DE", "SE", "NO")
 LOCALES = {"NL": "nl_NL", "BE": "nl_BE", "DE": "de_DE", "SE": "sv_SE", "NO": "no_NO"}

@@ -1,10 +1,9 @@
 """ledgerbridge-mappings: pure transformation rules between Exact Online and Visma eAccounting records."""
 
-from .config_check import ConfigProblem, check_eaccounting_rules
-from .exact_accounts import AccountPlanner
-from .exact_config_check import check_exact_rules
-from .exact_items import ItemPlanner, PlannedItem
-from .exact_lookups import (
+from ledgerbridge_mappings.eaccounting_to_exact.accounts import AccountPlanner
+from ledgerbridge_mappings.eaccounting_to_exact.config_check import check_exact_rules
+from ledgerbridge_mappings.eaccounting_to_exact.items import ItemPlanner, PlannedItem
+from ledgerbridge_mappings.eaccounting_to_exact.lookups import (
     CodeIndex,
     ExactAccountIndex,
     ExactContactIndex,
@@ -18,8 +17,12 @@ from .exact_lookups import (
     StockPositionIndex,
     WarehouseIndex,
 )
-from .financial_mutations import FinancialMutationPlanner, group_by_entry
-from .lookups import (
+from ledgerbridge_mappings.eaccounting_to_exact.rules.flow import ExactRules
+from ledgerbridge_mappings.eaccounting_to_exact.shipments import GoodsDeliveryPlanner
+from ledgerbridge_mappings.eaccounting_to_exact.stock import StockCountBatch, StockCountPlanner, stock_quantity
+from ledgerbridge_mappings.exact_to_eaccounting.config_check import check_eaccounting_rules
+from ledgerbridge_mappings.exact_to_eaccounting.financial_mutations import FinancialMutationPlanner, group_by_entry
+from ledgerbridge_mappings.exact_to_eaccounting.lookups import (
     ArticleIndex,
     CostCenterItemIndex,
     CustomerIndex,
@@ -30,14 +33,12 @@ from .lookups import (
     TermsOfPaymentIndex,
     VatCodeIndex,
 )
-from .orders import SalesDocumentPlanner
-from .plan import Action, MappingError, PlannedWrite, RecordPlan, SourceRef
-from .references import DocumentReference, document_reference, parse_document_reference
-from .rules.eaccounting import EAccountingRules
-from .rules.exact import ExactRules
-from .schema import airbyte_schema, eaccounting_rules_schema, exact_rules_schema
-from .shipments import GoodsDeliveryPlanner
-from .stock import StockCountBatch, StockCountPlanner, stock_quantity
+from ledgerbridge_mappings.exact_to_eaccounting.orders import SalesDocumentPlanner
+from ledgerbridge_mappings.exact_to_eaccounting.rules.flow import EAccountingRules
+from ledgerbridge_mappings.plan import Action, MappingError, PlannedWrite, RecordPlan, SourceRef
+from ledgerbridge_mappings.schema import airbyte_schema, eaccounting_rules_schema, exact_rules_schema
+from ledgerbridge_mappings.shared.config_problems import ConfigProblem
+from ledgerbridge_mappings.shared.references import DocumentReference, document_reference, parse_document_reference
 
 __all__ = [
     "AccountPlanner",

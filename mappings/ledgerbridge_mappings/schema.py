@@ -72,12 +72,12 @@ def _clean(node: Any) -> Any:
 
 
 def eaccounting_rules_schema() -> dict[str, Any]:
-    from .rules.eaccounting import EAccountingRules
+    from ledgerbridge_mappings.exact_to_eaccounting.rules.flow import EAccountingRules
 
     return airbyte_schema(EAccountingRules)
 
 
 def exact_rules_schema() -> dict[str, Any]:
-    from .rules.exact import ExactRules
+    from ledgerbridge_mappings.eaccounting_to_exact.rules.flow import ExactRules
 
     return airbyte_schema(ExactRules)

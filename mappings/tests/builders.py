@@ -17,7 +17,7 @@ from ledgerbridge_mappings import (
     TermsOfPaymentIndex,
     VatCodeIndex,
 )
-from ledgerbridge_mappings.amounts import money
+from ledgerbridge_mappings.shared.amounts import money
 
 
 def guid(label: str) -> str:

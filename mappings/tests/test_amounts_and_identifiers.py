@@ -1,9 +1,9 @@
 import pytest
 
-from ledgerbridge_mappings.amounts import fraction, money, round_half_up, to_number
-from ledgerbridge_mappings.countries import is_eu, normalise_country
 from ledgerbridge_mappings.plan import RecordRejected
-from ledgerbridge_mappings.vat_numbers import parse_vat_number
+from ledgerbridge_mappings.shared.amounts import fraction, money, round_half_up, to_number
+from ledgerbridge_mappings.shared.countries import is_eu, normalise_country
+from ledgerbridge_mappings.shared.vat_numbers import parse_vat_number
 
 
 @pytest.mark.parametrize(

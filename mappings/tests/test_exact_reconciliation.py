@@ -5,9 +5,13 @@ from decimal import Decimal
 import pytest
 
 from ledgerbridge_mappings import Action, ItemPlanner
-from ledgerbridge_mappings.exact_lookups import ExactSalesOrder, SalesOrderIndex
-from ledgerbridge_mappings.exact_prices import PriceCurrency
-from ledgerbridge_mappings.exact_reconciliation import reconcile_delivery, reconcile_price, reconcile_stock
+from ledgerbridge_mappings.eaccounting_to_exact.lookups import ExactSalesOrder, SalesOrderIndex
+from ledgerbridge_mappings.eaccounting_to_exact.prices import PriceCurrency
+from ledgerbridge_mappings.eaccounting_to_exact.reconciliation import (
+    reconcile_delivery,
+    reconcile_price,
+    reconcile_stock,
+)
 from ledgerbridge_mappings.plan import RecordRejected
 
 from .builders import guid

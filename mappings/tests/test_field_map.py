@@ -1,10 +1,10 @@
 import pytest
 from pydantic import ValidationError
 
-from ledgerbridge_mappings.field_map import apply_field_map
-from ledgerbridge_mappings.paths import parse_path, read
 from ledgerbridge_mappings.plan import RecordRejected
-from ledgerbridge_mappings.rules.field_map import FieldMapEntry, FieldMapRules
+from ledgerbridge_mappings.shared.field_map import apply_field_map
+from ledgerbridge_mappings.shared.paths import parse_path, read
+from ledgerbridge_mappings.shared.rules.field_map import FieldMapEntry, FieldMapRules
 
 SOURCE = {
     "YourRef": "  po-77  ",

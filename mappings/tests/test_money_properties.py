@@ -15,8 +15,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from ledgerbridge_mappings import EAccountingRules, SalesDocumentPlanner
-from ledgerbridge_mappings.amounts import money
 from ledgerbridge_mappings.plan import Action
+from ledgerbridge_mappings.shared.amounts import money
 
 from .builders import exact_account, lookups, order_line, private_account, sales_invoice, sales_order
 

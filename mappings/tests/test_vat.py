@@ -1,9 +1,10 @@
 import pytest
 
-from ledgerbridge_mappings.lookups import VatCodeIndex
+from ledgerbridge_mappings.exact_to_eaccounting.lookups import VatCodeIndex
+from ledgerbridge_mappings.exact_to_eaccounting.rules.vat import VatRules
+from ledgerbridge_mappings.exact_to_eaccounting.vat import VatResolver
 from ledgerbridge_mappings.plan import RecordRejected
-from ledgerbridge_mappings.rules.vat import VatRules
-from ledgerbridge_mappings.vat import VatParty, VatResolver, VatScenario
+from ledgerbridge_mappings.shared.vat_scenarios import VatParty, VatScenario
 
 from .builders import ea_vat_codes
 

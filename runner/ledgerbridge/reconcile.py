@@ -26,17 +26,17 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from ledgerbridge_mappings import EAccountingRules
-from ledgerbridge_mappings.orders import TARGET_COLLECTION
-from ledgerbridge_mappings.plan import RecordRejected
-from ledgerbridge_mappings.reconciliation import (
+from ledgerbridge_mappings.exact_to_eaccounting.orders import TARGET_COLLECTION
+from ledgerbridge_mappings.exact_to_eaccounting.reconciliation import (
     DocumentTotals,
     compare,
     eaccounting_document_totals,
     exact_document_totals,
 )
-from ledgerbridge_mappings.references import parse_document_reference
-from ledgerbridge_mappings.rules.documents import StatusFilter
-from ledgerbridge_mappings.vat_numbers import parse_vat_number
+from ledgerbridge_mappings.exact_to_eaccounting.rules.documents import StatusFilter
+from ledgerbridge_mappings.plan import RecordRejected
+from ledgerbridge_mappings.shared.references import parse_document_reference
+from ledgerbridge_mappings.shared.vat_numbers import parse_vat_number
 from ledgerbridge_write_safety.settings_errors import invalid_settings
 from ledgerbridge_writer.disk_map import DiskMap
 

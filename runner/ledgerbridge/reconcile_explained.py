@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ledgerbridge_mappings import EAccountingRules
-from ledgerbridge_mappings.amounts import money
-from ledgerbridge_mappings.reconciliation import DocumentTotals, Explained
-from ledgerbridge_mappings.rules.vat import CountryBasis, VatMode
-from ledgerbridge_mappings.vat import VatParty, VatScenario, classify_sale
+from ledgerbridge_mappings.exact_to_eaccounting.reconciliation import DocumentTotals, Explained
+from ledgerbridge_mappings.exact_to_eaccounting.rules.vat import CountryBasis, VatMode
+from ledgerbridge_mappings.shared.amounts import money
+from ledgerbridge_mappings.shared.vat_scenarios import VatParty, VatScenario, classify_sale
 
 ZERO_VAT_SCENARIOS = {
     VatScenario.EU_REVERSE_CHARGE: ("eu_reverse_charge_code", "EU reverse charge"),

@@ -25,13 +25,13 @@ from typing import Any
 import orjson
 
 from ledgerbridge_mappings import ExactRules
-from ledgerbridge_mappings.exact_accounts import match_value
-from ledgerbridge_mappings.exact_items import filtered_out, vat_rate
-from ledgerbridge_mappings.lookups import code_key, email_key, vat_key
+from ledgerbridge_mappings.eaccounting_to_exact.accounts import match_value
+from ledgerbridge_mappings.eaccounting_to_exact.items import filtered_out, vat_rate
+from ledgerbridge_mappings.eaccounting_to_exact.rules.items import PriceBasis, SourcePrice
+from ledgerbridge_mappings.eaccounting_to_exact.stock import stock_quantity
 from ledgerbridge_mappings.plan import RecordRejected
-from ledgerbridge_mappings.rules.customers import MatchKey
-from ledgerbridge_mappings.rules.exact_items import PriceBasis, SourcePrice
-from ledgerbridge_mappings.stock import stock_quantity
+from ledgerbridge_mappings.shared.match_keys import code_key, email_key, vat_key
+from ledgerbridge_mappings.shared.rules.match_keys import MatchKey
 from ledgerbridge_writer.disk_map import DiskMap
 
 from .config_files import ConnectorConfigFile, read_config

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from ledgerbridge.reconcile_explained import Buyer, VatCodeInfo, shipping_explained, voucher_rate, zero_vat_explained
 from ledgerbridge_mappings import EAccountingRules
-from ledgerbridge_mappings.amounts import money
-from ledgerbridge_mappings.reconciliation import DocumentTotals, compare
+from ledgerbridge_mappings.exact_to_eaccounting.reconciliation import DocumentTotals, compare
+from ledgerbridge_mappings.shared.amounts import money
 
 RATES = (0.0, 0.06, 0.09, 0.12, 0.21, 0.25)
 CODES = {"a": VatCodeInfo("10", 25.0), "b": VatCodeInfo("39", 0.0), "c": VatCodeInfo("36", 0.0)}

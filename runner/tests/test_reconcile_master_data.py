@@ -17,7 +17,7 @@ import yaml
 from emulator_kit.process import EmulatorProcess
 from ledgerbridge.authorize import authorize
 from ledgerbridge.config_files import write_config_atomically
-from ledgerbridge_mappings.rules.exact_items import SalesPriceRules
+from ledgerbridge_mappings.eaccounting_to_exact.rules.items import SalesPriceRules
 
 from .reconcile_company import follow_consent, person_session
 

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,17 +11,20 @@ from typing import Any
 import pytest
 import requests
 
+from emulator_kit.process import EmulatorProcess
+
 HERE = Path(__file__).parent
 # acceptance-test-config.yml points here; the file is written per test session and git-ignored.
 EMULATOR_CONFIG = HERE / ".emulator_config.json"
 
 
-class Emulator:
-    def __init__(self, process: subprocess.Popen, announcement: dict[str, Any]) -> None:
-        self.process = process
-        self.api_url: str = announcement["api_url"].rstrip("/")
-        self.identity_url: str = announcement["identity_url"].rstrip("/")
-        self.credentials: dict[str, str] = announcement["credentials"]
+class Emulator(EmulatorProcess):
+    """eaccounting-emulator through the shared process harness, plus what this source's tests ask of it."""
+
+    def __init__(self, *options: str) -> None:
+        super().__init__("eaccounting-emulator", *options)
+        self.api_url: str = self.start_line["api_url"].rstrip("/")
+        self.identity_url: str = self.start_line["identity_url"].rstrip("/")
 
     @property
     def root(self) -> str:
@@ -53,36 +52,10 @@ class Emulator:
         response.raise_for_status()
         return response.json()
 
-    def requests_log(self) -> list[dict[str, Any]]:
-        return requests.get(f"{self.root}/_emulator/requests", timeout=10).json()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def start_emulator(*args: str) -> Emulator:
-    command = shutil.which(
-        "eaccounting-emulator", path=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
-    )
-    if command is None:
-        pytest.skip("eaccounting-emulator is not installed (run `make venv` in the repository root)")
-    process = subprocess.Popen(
-        [command, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    if not line:
-        process.kill()
-        pytest.fail(f"eaccounting-emulator {' '.join(args)} exited without announcing its URLs")
-    return Emulator(process, json.loads(line))
-
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    instance = start_emulator("--seed", "1")
+    instance = Emulator()
     yield instance
     instance.stop()
 

@@ -6,8 +6,6 @@ import contextlib
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +13,20 @@ import pytest
 import requests
 
 from eaccounting_client import EAccountingClient
+from ledgerbridge_testkit import Output, console_script, run_connector
 
-from .conftest import Emulator, start_emulator
+from .conftest import Emulator
 
-SCRIPT = str(Path(sys.executable).parent / "source-eaccounting")
 CATALOG = Path(__file__).parent / "configured_catalog.json"
 
 
-def run(tmp_path: Path, command: str, config: dict[str, Any], streams: list[str] | None = None, state: Any = None):
+def run(
+    tmp_path: Path, command: str, config: dict[str, Any], streams: list[str] | None = None, state: Any = None
+) -> Output:
+    """The console script as the platform runs it, through the shared testkit harness."""
     config_path = tmp_path / f"config-{os.urandom(4).hex()}.json"
     config_path.write_text(json.dumps(config))
-    args = [SCRIPT, command, "--config", str(config_path)]
+    args = [console_script("source-eaccounting"), command, "--config", str(config_path)]
     if command == "read":
         catalog = json.loads(CATALOG.read_text())
         catalog["streams"] = [s for s in catalog["streams"] if streams is None or s["stream"]["name"] in streams]
@@ -36,41 +37,29 @@ def run(tmp_path: Path, command: str, config: dict[str, Any], streams: list[str]
             state_path = tmp_path / "state.json"
             state_path.write_text(json.dumps(state))
             args += ["--state", str(state_path)]
-    completed = subprocess.run(args, capture_output=True, text=True, timeout=120)
-    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
-    return completed.returncode, messages
-
-
-def of_type(messages: list[dict], kind: str) -> list[dict]:
-    return [m for m in messages if m["type"] == kind]
-
-
-def last_states(messages: list[dict]) -> list[dict]:
-    latest: dict[str, dict] = {}
-    for m in of_type(messages, "STATE"):
-        latest[m["state"]["stream"]["stream_descriptor"]["name"]] = m["state"]
-    return list(latest.values())
+    return run_connector(args, tmp_path)
 
 
 @pytest.fixture
 def fresh_emulator() -> Emulator:
-    instance = start_emulator("--seed", "1")
+    instance = Emulator()
     yield instance
     instance.stop()
 
 
 def test_given_the_emulator_when_check_then_succeeded(tmp_path, fresh_emulator):
-    code, messages = run(tmp_path, "check", fresh_emulator.config())
-    assert code == 0
-    assert of_type(messages, "CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
+    output = run(tmp_path, "check", fresh_emulator.config())
+    assert output.returncode == 0
+    assert output.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
 
 
 def test_given_a_changed_customer_when_second_incremental_run_then_only_that_customer_is_read(tmp_path, fresh_emulator):
-    code, first = run(tmp_path, "read", fresh_emulator.config(), ["customers", "orders"])
-    assert code == 0, of_type(first, "TRACE")
-    customers = [m["record"]["data"] for m in of_type(first, "RECORD") if m["record"]["stream"] == "customers"]
+    first = run(tmp_path, "read", fresh_emulator.config(), ["customers", "orders"])
+    assert first.returncode == 0, first.errors()
+    customers = first.records_of("customers")
     assert len(customers) > 1
-    rotated = of_type(first, "CONTROL")[-1]["control"]["connectorConfig"]["config"]
+    rotated = first.last_config()
+    assert rotated is not None
 
     requests.post(f"{fresh_emulator.root}/_emulator/clock", json={"advance": 60}, timeout=10)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -78,9 +67,9 @@ def test_given_a_changed_customer_when_second_incremental_run_then_only_that_cus
         target = client.get(f"customers/{customers[0]['Id']}")
         client.update("customers", target["Id"], {**target, "Name": target["Name"] + " (renamed)"})
 
-    code, second = run(tmp_path, "read", rotated, ["customers", "orders"], state=last_states(first))
-    assert code == 0, of_type(second, "TRACE")
-    records = [m["record"] for m in of_type(second, "RECORD")]
+    second = run(tmp_path, "read", rotated, ["customers", "orders"], state=first.final_states())
+    assert second.returncode == 0, second.errors()
+    records = [m["record"] for m in second.of_type("RECORD")]
     assert [(r["stream"], r["data"]["Id"]) for r in records] == [("customers", target["Id"])]
     assert records[0]["data"]["Name"].endswith("(renamed)")
 
@@ -89,18 +78,18 @@ def test_given_rotation_in_first_run_when_second_run_uses_the_control_message_co
     tmp_path, fresh_emulator
 ):
     original = fresh_emulator.config()
-    code, first = run(tmp_path, "read", original, ["units"])
-    assert code == 0
-    [control] = of_type(first, "CONTROL")
-    rotated = control["control"]["connectorConfig"]["config"]
+    first = run(tmp_path, "read", original, ["units"])
+    assert first.returncode == 0
+    assert len(first.of_type("CONTROL")) == 1
+    rotated = first.last_config()
+    assert rotated is not None
     assert rotated["credentials"]["refresh_token"] != original["credentials"]["refresh_token"]
 
     # An hour later the access token is gone; only the rotated refresh token can get a new one.
     rotated["credentials"].pop("access_token")
     rotated["credentials"].pop("token_expiry_date")
-    code, second = run(tmp_path, "read", rotated, ["units"])
-    assert code == 0 and of_type(second, "RECORD")
+    second = run(tmp_path, "read", rotated, ["units"])
+    assert second.returncode == 0 and second.records_of("units")
 
-    code, stale = run(tmp_path, "read", original, ["units"])
-    errors = [m["trace"]["error"] for m in of_type(stale, "TRACE") if m["trace"]["type"] == "ERROR"]
+    errors = run(tmp_path, "read", original, ["units"]).errors()
     assert any(e["failure_type"] == "config_error" and "invalid_grant" in e["message"] for e in errors), errors

@@ -2,46 +2,33 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import requests
 
-EMULATOR = shutil.which("exact-online-emulator") or str(Path(sys.executable).with_name("exact-online-emulator"))
+from emulator_kit.process import EmulatorProcess
 
 
-class RunningEmulator:
+class RunningEmulator(EmulatorProcess):
+    """exact-online-emulator through the shared process harness, plus the configs this source's tests need."""
+
     def __init__(self, *options: str) -> None:
-        self.process = subprocess.Popen(
-            [EMULATOR, "--port", "0", "--seed", "1", *options],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        line = self.process.stdout.readline() if self.process.stdout else ""
-        if not line:
-            self.stop()
-            raise RuntimeError(f"exact-online-emulator did not start ({EMULATOR} {' '.join(options)})")
-        # The emulator's clock starts before this line is printed: measuring from here keeps our model of it behind.
+        super().__init__("exact-online-emulator", *options)
+        # The emulator's clock starts before its start line is printed: measuring from here keeps our model behind it.
         self.ready_at = time.time()
         self.ready_monotonic = time.monotonic()
-        self.startup: dict[str, Any] = json.loads(line)
 
     @property
     def base_url(self) -> str:
-        return self.startup["base_url"]
+        return self.start_line["base_url"]
 
     @property
     def division(self) -> int:
-        return int(self.startup["division"])
+        return int(self.start_line["division"])
 
     def config(self, *, with_access_token: bool = False, divisions: list[int] | None = None) -> dict[str, Any]:
-        credentials = dict(self.startup["credentials"])
+        credentials = dict(self.start_line["credentials"])
         if with_access_token:
             # Many runs share one config file in the FAST suite; a fresh access token lets them all skip refreshing,
             # so the single-use refresh token in the file is never spent twice.
@@ -62,17 +49,6 @@ class RunningEmulator:
             expiry = time.time() + int(token["expires_in"])
             credentials["token_expiry_date"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(expiry))
         return {"base_url": self.base_url, "divisions": divisions or [], "credentials": credentials}
-
-    def requests_log(self) -> list[dict[str, Any]]:
-        return requests.get(f"{self.base_url}/_emulator/requests", timeout=10).json()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 class EmulatedClock:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +13,11 @@ from airbyte_cdk.test.entrypoint_wrapper import read
 
 from exact_online_client import ExactOnlineClient
 from integration_tests.emulator import EmulatedClock, RunningEmulator
+from ledgerbridge_testkit import Output, console_script
+from ledgerbridge_testkit import run_connector as run_process
 from source_exact_online import SourceExactOnline
 from source_exact_online.endpoints import ENDPOINTS
 
-CONSOLE_SCRIPT = shutil.which("source-exact-online") or str(Path(sys.executable).with_name("source-exact-online"))
 STREAMS = list(ENDPOINTS)
 
 
@@ -46,57 +43,29 @@ def _catalog(tmp_path: Path) -> Path:
     return path
 
 
-class Run:
-    def __init__(self, messages: list[dict[str, Any]], returncode: int) -> None:
-        self.messages = messages
-        self.returncode = returncode
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [message for message in self.messages if message["type"] == kind]
-
-    def records(self) -> Counter:
-        return Counter(message["record"]["stream"] for message in self.of_type("RECORD"))
-
-    def records_of(self, stream: str) -> list[dict[str, Any]]:
-        return [m["record"]["data"] for m in self.of_type("RECORD") if m["record"]["stream"] == stream]
-
-    def rotated_config(self) -> dict[str, Any]:
-        return self.of_type("CONTROL")[-1]["control"]["connectorConfig"]["config"]
-
-    def final_states(self) -> list[dict[str, Any]]:
-        latest: dict[str, dict[str, Any]] = {}
-        for message in self.of_type("STATE"):
-            latest[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
-        return list(latest.values())
-
-    def errors(self) -> list[dict[str, Any]]:
-        return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
-
-
-def run_connector(tmp_path: Path, command: str, config: dict[str, Any], *, state: Any = None) -> Run:
+def run_connector(tmp_path: Path, command: str, config: dict[str, Any], *, state: Any = None) -> Output:
+    """The console script as the platform runs it, through the shared testkit harness."""
     config_path = tmp_path / f"config-{command}-{len(list(tmp_path.iterdir()))}.json"
     config_path.write_text(json.dumps(config))
-    args = [CONSOLE_SCRIPT, command, "--config", str(config_path)]
+    args = [console_script("source-exact-online"), command, "--config", str(config_path)]
     if command == "read":
         args += ["--catalog", str(_catalog(tmp_path))]
         if state is not None:
             state_path = tmp_path / f"state-{len(list(tmp_path.iterdir()))}.json"
             state_path.write_text(json.dumps(state))
             args += ["--state", str(state_path)]
-    completed = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
-    return Run(messages, completed.returncode)
+    return run_process(args, tmp_path)
 
 
 def test_given_rotated_tokens_from_the_first_run_when_second_run_uses_them_then_it_succeeds(emulator, tmp_path):
     first = run_connector(tmp_path, "check", emulator.config())
     assert first.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
-    rotated = first.rotated_config()
-    assert rotated["credentials"]["refresh_token"] != emulator.startup["credentials"]["refresh_token"]
+    rotated = first.last_config()
+    assert rotated["credentials"]["refresh_token"] != emulator.start_line["credentials"]["refresh_token"]
 
     second = run_connector(tmp_path, "read", rotated)
     assert not second.errors()
-    assert second.records()["accounts"] > 0
+    assert second.record_counts()["accounts"] > 0
 
     # The first refresh token is spent: replaying it is what users see when rotated tokens are not stored.
     stale = run_connector(tmp_path, "read", emulator.config())
@@ -107,9 +76,11 @@ def test_given_rotated_tokens_from_the_first_run_when_second_run_uses_them_then_
 def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync_reads_only_those(emulator, tmp_path):
     first = run_connector(tmp_path, "read", emulator.config())
     assert not first.errors(), first.errors()
-    assert first.records()["accounts"] > 1
-    assert first.records()["addresses"] >= first.records()["accounts"], "every account has at least a visit address"
-    config = first.rotated_config()
+    assert first.record_counts()["accounts"] > 1
+    assert first.record_counts()["addresses"] >= first.record_counts()["accounts"], (
+        "every account has at least a visit address"
+    )
+    config = first.last_config()
 
     writer = ExactOnlineClient(json.loads(json.dumps(config)))
     account = first.records_of("accounts")[0]
@@ -124,7 +95,9 @@ def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync
     assert [(record["ID"], record["Name"]) for record in changed] == [(account["ID"], "Renamed between syncs")]
     deleted = second.records_of("deleted")
     assert [record["EntityKey"] for record in deleted] == [item["ID"]]
-    unrelated = {stream: count for stream, count in second.records().items() if stream not in {"accounts", "deleted"}}
+    unrelated = {
+        stream: count for stream, count in second.record_counts().items() if stream not in {"accounts", "deleted"}
+    }
     assert all(stream in {"items", "stock_positions"} for stream in unrelated), unrelated
 
 

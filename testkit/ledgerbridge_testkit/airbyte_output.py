@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,3 +57,20 @@ class Output:
     def last_config(self) -> dict[str, Any] | None:
         controls = [m for m in self.of_type("CONTROL") if m["control"]["type"] == "CONNECTOR_CONFIG"]
         return controls[-1]["control"]["connectorConfig"]["config"] if controls else None
+
+    def records_of(self, stream: str) -> list[dict[str, Any]]:
+        return [m["record"]["data"] for m in self.of_type("RECORD") if m["record"]["stream"] == stream]
+
+    def record_counts(self) -> Counter[str]:
+        return Counter(m["record"]["stream"] for m in self.of_type("RECORD"))
+
+    def errors(self) -> list[dict[str, Any]]:
+        """The ERROR traces: what the platform shows as the run's failure (message, failure type)."""
+        return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
+
+    def final_states(self) -> list[dict[str, Any]]:
+        """The last STATE per stream: what the platform hands the next run."""
+        latest: dict[str, dict[str, Any]] = {}
+        for state in self.states():
+            latest[state["stream"]["stream_descriptor"]["name"]] = state
+        return list(latest.values())

@@ -15,7 +15,8 @@ class ConfigFile:
         self.write(config)
 
     def read(self) -> dict[str, Any]:
-        return json.loads(self.path.read_text())
+        config: dict[str, Any] = json.loads(self.path.read_text())
+        return config
 
     def write(self, config: dict[str, Any]) -> None:
         self.path.write_text(json.dumps(config, ensure_ascii=False))

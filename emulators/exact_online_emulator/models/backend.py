@@ -8,13 +8,16 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from emulator_kit.clock import Clock
 from exact_online_emulator.edm import ConversionError, to_wire, wire_date_from_epoch
 from exact_online_emulator.entities import DELETED_ENTITY, ENTITY_BY_PATH, Entity, View
 from exact_online_emulator.exceptions import BadRequest, MethodNotAllowed, NotFound
+from exact_online_emulator.models.division import Division
+from exact_online_emulator.models.rules import dispatch as rules
 from exact_online_emulator.models.store import Row, Table
 from exact_online_emulator.odata import CompiledFilter, Query, parse_guid_skiptoken, parse_int_skiptoken
 from exact_online_emulator.schema import DELETED_ENTITY_TYPES
@@ -32,30 +35,6 @@ class User:
     user_name: str
     current_division: int
     divisions: tuple[int, ...]  # divisions this user may open
-
-
-@dataclass
-class Division:
-    code: int
-    name: str
-    country: str
-    tables: dict[str, Table] = field(default_factory=dict)
-    deleted: Table = field(default_factory=lambda: Table("ID"))
-    timestamp: int = 1000  # rowversion: only ever grows, shared by all collections of the division
-    counters: dict[str, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for path, entity in ENTITY_BY_PATH.items():
-            self.tables.setdefault(path, Table(entity.key))
-
-    def next_timestamp(self) -> int:
-        self.timestamp += 1
-        return self.timestamp
-
-    def next_number(self, name: str, start: int = 1) -> int:
-        value = self.counters.get(name, start - 1) + 1
-        self.counters[name] = value
-        return value
 
 
 @dataclass
@@ -193,7 +172,7 @@ class Backend:
         if cached is None:
             candidates = [r for r in table.rows.values() if predicate is None or predicate(r)]
             for name, descending in reversed(query.orderby):
-                candidates.sort(key=lambda r, n=name: _sort_key(r.get(n)), reverse=descending)
+                candidates.sort(key=partial(_field_sort_key, name), reverse=descending)
             key = view.entity.key
             cached = (candidates, {row[key]: index for index, row in enumerate(candidates)})
             if len(self._ordered_pages) >= ORDERED_CACHE_SIZE:
@@ -213,7 +192,8 @@ class Backend:
 
         def merged() -> Iterable[Row]:
             for line in lines.since(floor):
-                header = headers.get(line.get(parent_field))
+                parent = line.get(parent_field)
+                header = headers.get(parent) if parent is not None else None
                 yield {**header, **line} if header else line
 
         return heapq.merge(table.since(floor), merged(), key=lambda r: r["Timestamp"])
@@ -290,8 +270,6 @@ class Backend:
                 raise BadRequest(f"Invalid reference: {name} '{value}' does not exist in {target}.")
 
     def create(self, division: Division, entity: Entity, body: Any) -> Row:
-        from exact_online_emulator.models import rules
-
         if "C" not in entity.verbs:
             raise MethodNotAllowed(f"POST is not supported on {entity.path}.")
         with self.lock:
@@ -305,8 +283,6 @@ class Backend:
         return row
 
     def update(self, division: Division, entity: Entity, key: str, body: Any) -> None:
-        from exact_online_emulator.models import rules
-
         if "U" not in entity.verbs:
             raise MethodNotAllowed(f"PUT is not supported on {entity.path}.")
         with self.lock:
@@ -315,7 +291,7 @@ class Backend:
                 raise NotFound("Object not found")
             values, lines = self.convert_body(entity, body, creating=False)
             values.pop(entity.key, None)
-            if lines is not None:
+            if lines is not None and entity.lines is not None:
                 raise BadRequest(
                     f"{entity.lines.field} can not be changed through the header; use {entity.lines.collection}."
                 )
@@ -323,8 +299,6 @@ class Backend:
         self.changed()
 
     def delete(self, division: Division, entity: Entity, key: str) -> None:
-        from exact_online_emulator.models import rules
-
         if "D" not in entity.verbs:
             raise MethodNotAllowed(f"DELETE is not supported on {entity.path}.")
         with self.lock:
@@ -403,6 +377,10 @@ def _count(rows: Iterable[Row], predicate: Callable[[Row], bool] | None) -> int:
     return sum(1 for row in rows if predicate(row))
 
 
+def _field_sort_key(name: str, row: Row) -> tuple[int, Any]:
+    return _sort_key(row.get(name))
+
+
 def _sort_key(value: Any) -> tuple[int, Any]:
     if value is None:
         return (0, 0)
@@ -413,9 +391,9 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, value)
 
 
-def _encode_random(state: tuple) -> list:
+def _encode_random(state: tuple[Any, ...]) -> list[Any]:
     return [state[0], list(state[1]), state[2]]
 
 
-def _decode_random(data: list) -> tuple:
+def _decode_random(data: list[Any]) -> tuple[Any, ...]:
     return (data[0], tuple(data[1]), data[2])

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,9 +21,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 
+from emulator_kit.process import EmulatorProcess
+
 BIN = Path(sys.executable).parent
 SPEC_FILE = "eaccounting-v2.swagger.json"
-START_TIMEOUT_SECONDS = 60
 
 
 def wire_time(text: str) -> datetime:
@@ -130,7 +129,7 @@ def _fidelity_gate(fidelity: Fidelity | None) -> Iterator[None]:
 # ----------------------------------------------------------------------------- emulator processes
 @dataclass
 class Emulator:
-    process: subprocess.Popen
+    process: EmulatorProcess
     api_url: str
     identity_url: str
     credentials: dict[str, str]
@@ -199,23 +198,12 @@ class Emulator:
         self.admin("POST", "clock", {"advance": seconds})
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.process.stop()
 
 
 def start_emulator(fidelity: Fidelity | None, *args: str) -> Emulator:
-    command = [str(BIN / "eaccounting-emulator"), "--port", "0", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    if not line:
-        process.wait(timeout=START_TIMEOUT_SECONDS)
-        raise RuntimeError(f"eaccounting-emulator did not start: {process.stderr.read()}")
-    start = json.loads(line)
+    process = EmulatorProcess("eaccounting-emulator", *args)
+    start = process.start_line
     return Emulator(process, start["api_url"], start["identity_url"], start["credentials"], fidelity)
 
 

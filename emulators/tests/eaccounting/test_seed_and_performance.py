@@ -18,7 +18,7 @@ from stdnum.se import vat as se_vat
 from werkzeug.test import Client
 
 from eaccounting_emulator.auth import IdentityServer
-from eaccounting_emulator.models import Backend
+from eaccounting_emulator.models.backend import Backend
 from eaccounting_emulator.rate_limits import RateLimiter
 from eaccounting_emulator.responses import EAccountingApi
 from eaccounting_emulator.seed import seed

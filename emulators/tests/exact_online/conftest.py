@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
@@ -17,6 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
+
+from emulator_kit.process import EmulatorProcess
 
 BIN = Path(sys.executable).parent
 SPEC_NAME = "exact-online-rest-api.json"
@@ -196,7 +197,7 @@ def http() -> requests.Session:
 # ----------------------------------------------------------------------------- emulator processes
 @dataclass
 class Emulator:
-    process: subprocess.Popen
+    process: EmulatorProcess
     base_url: str
     division: int
     client_id: str
@@ -251,21 +252,12 @@ class Emulator:
         return requests.get(f"{self.base_url}/_emulator/{name}", timeout=10).json()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        self.process.stop()
 
 
 def start_emulator(*args: str) -> Emulator:
-    command = [str(BIN / "exact-online-emulator"), "--port", "0", *args]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    if not line:
-        raise RuntimeError(f"emulator did not start: {process.stderr.read()}")
-    start = json.loads(line)
+    process = EmulatorProcess("exact-online-emulator", *args)
+    start = process.start_line
     credentials = start["credentials"]
     return Emulator(
         process,

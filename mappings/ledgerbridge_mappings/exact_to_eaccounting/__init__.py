@@ -1,0 +1,3 @@
+"""Exact Online → eAccounting: Exact records read by source-exact-online become eAccounting writes
+(destination-eaccounting).
+"""
