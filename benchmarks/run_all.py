@@ -35,6 +35,7 @@ BENCHMARKS = [
     ("scale.py", [], 9, "memory: 1M accounts read; 100k orders source → destination, written for real"),
     ("money_properties.py", [], 14, "10,000 random documents per money property, both directions"),
     ("reconcile.py", [], 14, "reconcile: calls per 1,000 documents per system; memory 10k → 100k orders"),
+    ("concurrent_writes.py", [], 20, "2,000 orders → eAccounting at 150/500 ms round trips: concurrent vs sequential"),
 ]
 
 
