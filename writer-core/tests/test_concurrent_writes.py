@@ -12,7 +12,7 @@ from typing import Any
 from airbyte_cdk.models import AirbyteMessage, Type
 
 from ledgerbridge_mappings import Action, PlannedWrite, RecordPlan, SourceRef
-from ledgerbridge_writer import RecordWork, Target, WriteConcurrency, Writer, WriteOutcomeUnknown
+from ledgerbridge_writer import RecordWork, Target, WriteConcurrency, WriteOutcomeUnknown, Writer
 from ledgerbridge_writer.endpoint_lanes import EndpointLanes
 
 from .fakes import record, stream_state
@@ -115,10 +115,10 @@ def test_given_answers_out_of_order_when_states_arrive_then_no_state_overtakes_a
     assert echoed == [3, 6, 9, 12]
 
 
-def test_given_many_records_of_one_new_customer_when_written_concurrently_then_it_is_created_once_and_never_twice_at_once():
+def test_given_many_orders_of_one_new_customer_when_written_concurrently_then_it_is_created_once_never_twice_at_once():
     target = OutOfOrderTarget()
     messages = [record("orders", id=f"o{n}", customer="Anna" if n % 2 else "Bo") for n in range(1, 21)]
-    out = write(target, messages + [stream_state("orders", 20)])
+    out = write(target, [*messages, stream_state("orders", 20)])
     customers = [body for collection, _, body in target.stored if collection == "customers"]
     assert sorted(c["Name"] for c in customers) == ["Anna", "Bo"]
     assert target.most_per_key == 1
@@ -134,7 +134,7 @@ def test_given_an_order_of_a_customer_another_record_creates_when_written_then_t
     assert sorted(activity_ids(out)) == ["o1", "o2"]
 
 
-def test_given_independent_records_when_written_then_several_are_in_flight_on_one_endpoint_but_never_more_than_allowed():
+def test_given_independent_records_when_written_then_several_are_in_flight_on_an_endpoint_never_more_than_allowed():
     target = OutOfOrderTarget(delay={f"o{n}": 0.05 for n in range(1, 41)})
     write(target, [record("orders", id=f"o{n}") for n in range(1, 41)], max_in_flight=4)
     assert target.most_in_flight["orders"] == 4
@@ -149,7 +149,7 @@ def test_given_a_call_budget_when_round_trips_are_short_then_only_what_the_budge
 
 def test_given_a_lost_answer_when_writing_concurrently_then_the_order_is_found_by_its_key_and_not_sent_again():
     target = OutOfOrderTarget(lost={"o3"})
-    out = write(target, [record("orders", id=f"o{n}") for n in range(1, 9)] + [stream_state("orders", 8)])
+    out = write(target, [*(record("orders", id=f"o{n}") for n in range(1, 9)), stream_state("orders", 8)])
     refs = Counter(body["Ref"] for collection, _, body in target.stored if collection == "orders")
     assert refs == Counter({f"o{n}": 1 for n in range(1, 9)})
     assert [m.state.stream.stream_state.cursor for m in out if m.type == Type.STATE] == [8]
