@@ -68,3 +68,36 @@ def test_given_many_calls_in_the_window_when_paced_then_no_request_object_is_kep
     del request
     gc.collect()
     assert kept() is None  # the window counts the call without holding the request (and its body) for a minute
+
+
+def test_given_threads_sharing_the_budget_when_they_call_one_endpoint_then_no_window_holds_more_than_the_budget():
+    import threading
+
+    budget = EndpointCallBudget(calls_per_minute=5, interval=timedelta(seconds=0.6))
+    stamps: list[float] = []
+    lock = threading.Lock()
+
+    def caller() -> None:
+        for _ in range(3):
+            budget.acquire_call(_request("orders"))
+            with lock:
+                stamps.append(time.monotonic())
+
+    threads = [threading.Thread(target=caller) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stamps.sort()
+    assert len(stamps) == 18
+    assert all(later - earlier >= 0.6 for earlier, later in zip(stamps, stamps[5:], strict=False))
+
+
+def test_given_429_answers_when_the_budget_hears_them_then_it_counts_them_per_endpoint():
+    budget = EndpointCallBudget()
+    for path, status in (("orders", 429), ("Orders/1", 429), ("customers", 200), ("customers", 429)):
+        response = requests.Response()
+        response.status_code = status
+        response.request = _request(path)
+        budget.update_from_response(response.request, response)
+    assert (budget.throttled("orders"), budget.throttled("customers"), budget.throttled("articles")) == (2, 1, 0)
