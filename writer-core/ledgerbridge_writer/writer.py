@@ -106,9 +106,11 @@ class Writer:
         self._shared = threading.Lock()
         in_flight = self.concurrency.max_in_flight
         # Two threads per place of the busiest endpoint: a record bound for another endpoint (a new customer before
-        # its order) still finds a thread. The window of admitted records bounds the memory held.
+        # its order) still finds a thread. Sequential means one write at a time across all endpoints, as before.
+        # The window of admitted records bounds the memory held.
+        workers = 1 if self.concurrency.sequential else 2 * in_flight
         self._scheduler: RecordScheduler[_Planned, _Performed] = RecordScheduler(
-            self._perform, workers=2 * in_flight, window=4 * in_flight
+            self._perform, workers=workers, window=4 * in_flight
         )
 
     # ------------------------------------------------------------------------------------------------ the loop

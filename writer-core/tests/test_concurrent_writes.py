@@ -140,6 +140,15 @@ def test_given_independent_records_when_written_then_several_are_in_flight_on_an
     assert target.most_in_flight["orders"] == 4
 
 
+def test_given_one_write_at_a_time_when_records_touch_different_endpoints_then_they_never_overlap():
+    target = OutOfOrderTarget()
+    customers = [record("orders", id=f"o{n}", customer=f"C{n}") for n in range(1, 11)]
+    write(target, customers, max_in_flight=1)
+    assert sum(target.most_in_flight.values()) == 2  # customers then orders, each alone
+    kinds = [event for event, _ in target.events]
+    assert kinds == ["sent", "answered"] * 20  # one request at a time across every endpoint
+
+
 def test_given_a_call_budget_when_round_trips_are_short_then_only_what_the_budget_can_use_is_in_flight():
     # 120 calls a minute = 2 a second; at 50 ms a round trip, 2 in flight already keep that pace.
     target = OutOfOrderTarget(delay={f"o{n}": 0.05 for n in range(1, 31)})
