@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from .work import RecordWork
 
+#: Prefix of the keys of creates (``PlannedWrite.key``); once such a create is confirmed the key is settled.
+CREATE_KEY = "key:"
+
 
 def record_keys(stream: str, work: RecordWork) -> frozenset[str]:
     ref = work.source_ref
     keys = {f"source:{stream}:{ref.id}"} if getattr(ref, "id", None) else set()
     for write in work.writes:
         if write.key:
-            keys.add(f"key:{write.key}")
-        keys.update(f"key:{linked}" for linked in write.links.values())
+            keys.add(f"{CREATE_KEY}{write.key}")
+        keys.update(f"{CREATE_KEY}{linked}" for linked in write.links.values())
         if write.target_id:
             keys.add(f"id:{write.target_collection}/{write.target_id}")
     return frozenset(keys)

@@ -4,7 +4,9 @@ Records are admitted in arrival order, each with the keys it touches: the natura
 the keys of the creates it links to, the ids it updates and its own source id. A record starts only once it heads the
 queue of every one of its keys, that is once every earlier record sharing a key with it is finished: two records with
 the same natural key are never in flight together, and a record that links to a customer or article another record
-creates waits until that create is confirmed (or failed, in which case it sends its own copy). Records that share no
+creates waits until that create is confirmed (or failed, in which case it sends its own copy). Once a key is
+*settled* (its create confirmed: what is left for later records is to link to it, or to skip their copy), the key no
+longer orders them: the orders of one new customer go side by side once the customer exists. Records that share no
 key run side by side.
 
 At most ``window`` records are admitted and not yet collected, which bounds the memory a sync holds however far the
@@ -58,8 +60,15 @@ class _Order:
 class RecordScheduler(Generic[Payload, Result]):
     """``run`` must not raise: it returns whatever the record's outcome is (errors included)."""
 
-    def __init__(self, run: Callable[[Payload], Result], workers: int, window: int) -> None:
+    def __init__(
+        self,
+        run: Callable[[Payload], Result],
+        workers: int,
+        window: int,
+        settled: Callable[[str], bool] = lambda key: False,
+    ) -> None:
         self._run = run
+        self._settled = settled
         self._window = max(window, 1)
         self._pool = ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="ledgerbridge-write")
         self._lock = threading.Lock()
@@ -127,7 +136,7 @@ class RecordScheduler(Generic[Payload, Result]):
     # ------------------------------------------------------------------------------------------------ pool side
 
     def _may_start(self, job: _Job[Payload]) -> bool:
-        return all(self._queues[key][0] is job for key in job.keys)
+        return all(self._queues[key][0] is job or self._settled(key) for key in job.keys)
 
     def _start(self, job: _Job[Payload]) -> None:
         self._pool.submit(self._work, job)
@@ -138,12 +147,14 @@ class RecordScheduler(Generic[Payload, Result]):
         with self._lock:
             for key in job.keys:
                 waiting = self._queues[key]
-                waiting.popleft()
+                waiting.remove(job)  # the head, unless the key is settled and later records started beside it
                 if not waiting:
                     del self._queues[key]
-                elif not waiting[0].started and self._may_start(waiting[0]):
-                    waiting[0].started = True
-                    startable.append(waiting[0])
+                    continue
+                for follower in list(waiting) if self._settled(key) else [waiting[0]]:
+                    if not follower.started and self._may_start(follower):
+                        follower.started = True
+                        startable.append(follower)
         # Released before the loop hears of it: the next record of a key may start while this one is collected.
         self._done.put(Finished(job.position, job.payload, result))
         for follower in startable:

@@ -31,7 +31,7 @@ from .counters import SyncCounters
 from .disk_map import DiskMap
 from .endpoint_lanes import EndpointLanes
 from .links import UnresolvedLink, resolve_links
-from .record_keys import record_keys
+from .record_keys import CREATE_KEY, record_keys
 from .record_scheduler import Finished, RecordScheduler
 from .state_gate import StateGate
 from .target import Target
@@ -110,7 +110,7 @@ class Writer:
         # The window of admitted records bounds the memory held.
         workers = 1 if self.concurrency.sequential else 2 * in_flight
         self._scheduler: RecordScheduler[_Planned, _Performed] = RecordScheduler(
-            self._perform, workers=workers, window=4 * in_flight
+            self._perform, workers=workers, window=8 * in_flight, settled=self._settled
         )
 
     # ------------------------------------------------------------------------------------------------ the loop
@@ -184,6 +184,11 @@ class Writer:
                 yield json_log({"event": "warning", **ref, "message": warning}, Level.WARN)
             keys = record_keys(each.item.stream, each.work)
             yield from self._finish(self._scheduler.submit(each.item.position, keys, each))
+
+    def _settled(self, key: str) -> bool:
+        """A natural key whose create is confirmed: records linking to it (or carrying a copy, then skipped) need not
+        wait for one another any more."""
+        return key.startswith(CREATE_KEY) and key.removeprefix(CREATE_KEY) in self._created
 
     def _release(self) -> Iterator[AirbyteMessage]:
         yield from self._finish(self._scheduler.collect())
