@@ -134,6 +134,16 @@ def test_given_an_order_of_a_customer_another_record_creates_when_written_then_t
     assert sorted(activity_ids(out)) == ["o1", "o2"]
 
 
+def test_given_orders_of_one_new_customer_when_the_customer_exists_then_its_orders_go_side_by_side():
+    target = OutOfOrderTarget(delay={f"o{n}": 0.1 for n in range(1, 9)})
+    write(target, [record("orders", id=f"o{n}", customer="Anna") for n in range(1, 9)])
+    assert [c for c, _, _ in target.stored].count("customers") == 1
+    assert target.events.index(("answered", "customers:o1")) < min(
+        target.events.index(("sent", f"orders:o{n}")) for n in range(1, 9)
+    )
+    assert target.most_in_flight["orders"] > 1
+
+
 def test_given_independent_records_when_written_then_several_are_in_flight_on_an_endpoint_never_more_than_allowed():
     target = OutOfOrderTarget(delay={f"o{n}": 0.05 for n in range(1, 41)})
     write(target, [record("orders", id=f"o{n}") for n in range(1, 41)], max_in_flight=4)
