@@ -37,6 +37,7 @@ BENCHMARKS = [
     ("serve_latency.py", [], 19, "serve: 50 Exact orders by webhook into eAccounting, latency and calls"),
     ("serve_soak.py", ["--minutes", "5"], 19, "serve: webhooks + schedules + 10 % faults; lost, twice, RSS, fds"),
     ("reconcile.py", [], 14, "reconcile: calls per 1,000 documents per system; memory 10k → 100k orders"),
+    ("concurrent_writes.py", [], 20, "2,000 orders → eAccounting at 150/500 ms round trips: concurrent vs sequential"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""The destination's config, validated once: the shared eAccounting connection keys, ``dry_run`` and the mapping rules.
+"""The destination's configuration: the shared eAccounting connection keys, ``dry_run``, the writes in flight per
+endpoint (``max_concurrent_writes``) and the mapping rules.
 
 Connection keys are parsed by the eAccounting client (one definition for source and destination); the rules by the
 mapping package's models. Errors name the setting (``mapping.vat.code_map.0.eaccounting_code``), never a secret.
@@ -16,6 +17,10 @@ from ledgerbridge_mappings import EAccountingRules
 from ledgerbridge_write_safety.settings_errors import invalid_settings
 
 from .spec import MAPPING_PROPERTY
+
+# Enough to keep 600 calls a minute busy at round trips up to about 0.75 s (see ledgerbridge_writer.endpoint_lanes).
+DEFAULT_CONCURRENT_WRITES = 10
+MAX_CONCURRENT_WRITES = 32
 
 
 class ConfigError(ValueError):
@@ -36,3 +41,10 @@ class DestinationConfig:
             self.rules = EAccountingRules.model_validate(config.get(MAPPING_PROPERTY) or {})
         except ValidationError as error:
             raise ConfigError("Invalid mapping rules — " + invalid_settings(error, MAPPING_PROPERTY)) from None
+        in_flight = config.get("max_concurrent_writes", DEFAULT_CONCURRENT_WRITES)
+        if isinstance(in_flight, bool) or not isinstance(in_flight, int) or not 1 <= in_flight <= MAX_CONCURRENT_WRITES:
+            raise ConfigError(
+                "Invalid destination configuration — max_concurrent_writes: "
+                f"must be a whole number from 1 to {MAX_CONCURRENT_WRITES}"
+            )
+        self.max_concurrent_writes: int = in_flight

@@ -21,7 +21,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from eaccounting_client import EAccountingApiError, EAccountingClient
-from ledgerbridge_writer import Writer, log_message
+from ledgerbridge_writer import WriteConcurrency, Writer, log_message
 
 from .check import config_problems
 from .config import ConfigError, DestinationConfig
@@ -69,7 +69,13 @@ class DestinationEaccounting(Destination):
         target = EAccountingTarget(client, settings.rules, needs)
         if settings.dry_run:
             yield log_message("dry run: every write is planned and logged, nothing is sent to eAccounting")
-        yield from Writer(target, dry_run=settings.dry_run).write(configured_catalog, input_messages)
+        concurrency = WriteConcurrency(
+            max_in_flight=settings.max_concurrent_writes,
+            calls_per_minute=settings.connection.calls_per_minute,
+            throttled=client.budget.throttled,
+        )
+        writer = Writer(target, dry_run=settings.dry_run, concurrency=concurrency)
+        yield from writer.write(configured_catalog, input_messages)
 
 
 def _mutable(config: Mapping[str, Any]) -> MutableMapping[str, Any]:

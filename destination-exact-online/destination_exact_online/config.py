@@ -16,6 +16,12 @@ from exact_online_client import InvalidConfigError, parse_config
 from ledgerbridge_mappings import ExactRules
 from ledgerbridge_write_safety.settings_errors import invalid_settings
 
+# Exact's 60 calls a minute per division is reached by one write at a time whenever a call takes under a second.
+DEFAULT_CONCURRENT_WRITES = 1
+MAX_CONCURRENT_WRITES = 8
+# The division's minutely budget (the pacer keeps it from the X-RateLimit headers; this sizes the writes in flight).
+DIVISION_CALLS_PER_MINUTE = 60
+
 
 class ConfigError(ValueError):
     """A setting that cannot work; the message names it (``mapping.customers.match_key: …``)."""
@@ -35,6 +41,10 @@ class DestinationConfig:
         else:
             raise ConfigError("division: must be a positive division number, or empty for the current division")
         self.dry_run = bool(config.get("dry_run", False))
+        in_flight = config.get("max_concurrent_writes", DEFAULT_CONCURRENT_WRITES)
+        if isinstance(in_flight, bool) or not isinstance(in_flight, int) or not 1 <= in_flight <= MAX_CONCURRENT_WRITES:
+            raise ConfigError(f"max_concurrent_writes: must be a whole number from 1 to {MAX_CONCURRENT_WRITES}")
+        self.max_concurrent_writes = in_flight
         try:
             self.rules = ExactRules.model_validate(config.get(MAPPING_PROPERTY) or {})
         except ValidationError as error:

@@ -19,13 +19,13 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_exact_online.check import config_problems
-from destination_exact_online.config import ConfigError, DestinationConfig
+from destination_exact_online.config import DIVISION_CALLS_PER_MINUTE, ConfigError, DestinationConfig
 from destination_exact_online.quiet_http_log import http_logger
 from destination_exact_online.spec import connector_specification
 from destination_exact_online.target import ExactOnlineTarget
 from exact_online_client import ExactOnlineApiError, ExactOnlineClient
 from exact_online_client.rate_limits import Clock
-from ledgerbridge_writer import Writer
+from ledgerbridge_writer import WriteConcurrency, Writer
 
 
 class DestinationExactOnline(Destination):
@@ -70,7 +70,13 @@ class DestinationExactOnline(Destination):
         client = self._client(_mutable(config))
         streams = frozenset(configured.stream.name for configured in configured_catalog.streams)
         target = ExactOnlineTarget(settings, client, self._today or date.today(), streams)
-        yield from Writer(target, dry_run=settings.dry_run).write(configured_catalog, input_messages)
+        concurrency = WriteConcurrency(
+            max_in_flight=settings.max_concurrent_writes,
+            calls_per_minute=DIVISION_CALLS_PER_MINUTE,
+            throttled=client.pacer.throttled,
+        )
+        writer = Writer(target, dry_run=settings.dry_run, concurrency=concurrency)
+        yield from writer.write(configured_catalog, input_messages)
 
 
 def _mutable(config: Mapping[str, Any]) -> MutableMapping[str, Any]:

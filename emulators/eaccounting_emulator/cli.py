@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         clock=clock,
         faults=faults,
         slow_seconds=args.slow_seconds,
+        latency_seconds=args.latency_seconds,
         timeout_seconds=args.timeout_seconds,
     )
 

@@ -39,6 +39,7 @@ class EmulatorApp:
         request_log: RequestLog | None = None,
         slow_seconds: float = 2.0,
         timeout_seconds: float = 30.0,
+        latency_seconds: float = 0.0,
     ) -> None:
         self.api = api
         self.dump = dump
@@ -48,6 +49,7 @@ class EmulatorApp:
         self.request_log = request_log or RequestLog()
         self.slow_seconds = slow_seconds
         self.timeout_seconds = timeout_seconds
+        self.latency_seconds = latency_seconds
         self._in_flight = 0
         self._draining = False
         self._idle = threading.Condition()
@@ -82,6 +84,9 @@ class EmulatorApp:
     def _serve_api(
         self, environ: dict[str, Any], start_response: Callable[..., Any], method: str, path: str
     ) -> Iterable[bytes]:
+        if self.latency_seconds > 0:
+            # A remote round trip, spent before the request reaches the API (so quotas count it on arrival).
+            time.sleep(self.latency_seconds)
         fault = self.faults.pick(path, method)
         if fault in STATUS_KINDS:
             response = self.render_fault(fault, Request(environ))

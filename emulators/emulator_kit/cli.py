@@ -32,6 +32,12 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--slow-seconds", type=float, default=2.0, help="delay of a 'slow' fault (default: 2)")
     parser.add_argument(
+        "--latency-seconds",
+        type=float,
+        default=0.0,
+        help="delay every API request by this long before it is handled, like a remote round trip (default: 0)",
+    )
+    parser.add_argument(
         "--timeout-seconds", type=float, default=30.0, help="hang of a 'timeout' fault before dropping (default: 30)"
     )
     parser.add_argument("--state-file", help="load state from and save it to this JSON file (survives restarts)")

@@ -122,6 +122,7 @@ class Emulator:
             clock=self.clock,
             faults=self.faults,
             slow_seconds=args.slow_seconds,
+            latency_seconds=args.latency_seconds,
             timeout_seconds=args.timeout_seconds,
         )
 

@@ -1,6 +1,7 @@
 """ledgerbridge-writer-core: the generic half of the ledgerbridge destinations (see README.md)."""
 
 from .activity import ActivityEntry, Outcome, WriteResult, json_log, log_message
+from .concurrency import WriteConcurrency
 from .counters import SyncCounters
 from .disk_map import DiskMap
 from .links import UnresolvedLink, resolve_links, set_path
@@ -21,6 +22,7 @@ __all__ = [
     "SyncCounters",
     "Target",
     "UnresolvedLink",
+    "WriteConcurrency",
     "WriteOutcomeUnknown",
     "WriteResult",
     "Writer",

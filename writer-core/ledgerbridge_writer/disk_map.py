@@ -9,6 +9,7 @@ closes, so nothing is left behind even when the process is killed mid-sync.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, MutableMapping
 
 # Pages SQLite may cache in memory; beyond this the map lives in its temporary file (negative = KiB, SQLite's unit).
@@ -19,34 +20,49 @@ class DiskMap(MutableMapping[str, str]):
     def __init__(self) -> None:
         # Autocommit with no journal and no syncing: the file is private and dies with the connection, so durability
         # would only cost time.
-        self._db = sqlite3.connect("", isolation_level=None)
+        # Shared by the write loop's threads; every statement holds the lock (one connection, used one at a time).
+        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        self._lock = threading.Lock()
         self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("CREATE TABLE map (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
 
+    def _one(self, sql: str, parameters: tuple[str, ...] = ()) -> tuple[str | int, ...] | None:
+        with self._lock:
+            row: tuple[str | int, ...] | None = self._db.execute(sql, parameters).fetchone()
+            return row
+
     def __getitem__(self, key: str) -> str:
-        row = self._db.execute("SELECT value FROM map WHERE key = ?", (key,)).fetchone()
+        row = self._one("SELECT value FROM map WHERE key = ?", (key,))
         if row is None:
             raise KeyError(key)
         return str(row[0])
 
     def __setitem__(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO map (key, value) VALUES (?, ?)", (key, value))
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO map (key, value) VALUES (?, ?)", (key, value))
 
     def __delitem__(self, key: str) -> None:
-        if self._db.execute("DELETE FROM map WHERE key = ?", (key,)).rowcount == 0:
+        with self._lock:
+            deleted = self._db.execute("DELETE FROM map WHERE key = ?", (key,)).rowcount
+        if deleted == 0:
             raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
-        return self._db.execute("SELECT 1 FROM map WHERE key = ?", (key,)).fetchone() is not None
+        if not isinstance(key, str):
+            return False
+        return self._one("SELECT 1 FROM map WHERE key = ?", (key,)) is not None
 
     def __iter__(self) -> Iterator[str]:
         # Materialised: a caller may change the map while iterating, and a live cursor would see those changes.
-        return iter([key for (key,) in self._db.execute("SELECT key FROM map ORDER BY key")])
+        with self._lock:
+            return iter([key for (key,) in self._db.execute("SELECT key FROM map ORDER BY key")])
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM map").fetchone()[0])
+        row = self._one("SELECT count(*) FROM map")
+        return int(row[0]) if row else 0
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()

@@ -9,6 +9,8 @@ Records are numbered in arrival order; a STATE arriving after record n covers re
 - A record whose part sits in an end-of-sync batch (the one stock count) defers later states of its scope until the
   batch is committed; if the batch fails, they are withheld like a failure.
 - States are released in the order received within a scope.
+- With writes in flight side by side, records finish out of order: a state waits for the first record not yet
+  finished (``unfinished_from``), whatever its stream, so no state ever passes a record still being written.
 """
 
 from __future__ import annotations
@@ -67,8 +69,10 @@ class StateGate:
             return min(table.values(), default=None)
         return table.get(scope)
 
-    def release(self) -> list[AirbyteMessage]:
-        """States whose records are all committed, in arrival order; withheld ones are dropped for good."""
+    def release(self, unfinished_from: int | None = None) -> list[AirbyteMessage]:
+        """States whose records are all committed, in arrival order; withheld ones are dropped for good.
+
+        ``unfinished_from``: the first record still being written; a state after it waits, as do later ones."""
         out: list[AirbyteMessage] = []
         keep: list[_Pending] = []
         deferred_scopes: set[str] = set()
@@ -79,7 +83,8 @@ class StateGate:
                 continue
             batched = self._earliest(self._batch_from, pending.scope)
             waits_on_earlier = pending.scope in deferred_scopes or ALL_STREAMS in deferred_scopes
-            if (batched is not None and batched < pending.position) or waits_on_earlier:
+            in_flight = unfinished_from is not None and unfinished_from < pending.position
+            if (batched is not None and batched < pending.position) or waits_on_earlier or in_flight:
                 deferred_scopes.add(pending.scope)
                 keep.append(pending)
                 continue

@@ -2,7 +2,11 @@
 
 Records are buffered in arrival order (order matters: an article's item is created before its stock line refers to
 it); on each STATE message, and whenever the buffer is full, the buffered records are planned, validated and
-executed, then the STATE is echoed once every record before it is committed (see ``state_gate``). At the end of input
+executed, then the STATE is echoed once every record before it is committed (see ``state_gate``). Records that share
+no key are written side by side, up to ``WriteConcurrency.max_in_flight`` per endpoint (``record_scheduler``,
+``endpoint_lanes``); a finished record is collected on this thread, in whatever order records finish, and a STATE
+waits for the first record not yet collected. A flush first waits for the records of the one before, so every record
+is planned against what earlier records wrote (a record sent twice in a sync is then skipped). At the end of input
 the remaining records are flushed, the target's end-of-sync batches are executed, the deferred states released and a
 summary logged. A record that fails is logged with the field at fault and the sync goes on; an exception that is not
 a ``RecordWriteError`` (daily budget spent, credentials refused, the system down) stops the sync with every state
@@ -12,6 +16,7 @@ committed so far already echoed. A create whose answer was lost is looked up bef
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +28,13 @@ from ledgerbridge_mappings import PlannedWrite, SourceRef
 
 from .activity import ActivityEntry, Outcome, WriteResult, activity_message, json_log, log_message, outcome_of
 from .cached_records import CachedRecordShape
+from .concurrency import WriteConcurrency
 from .counters import SyncCounters
 from .disk_map import DiskMap
+from .endpoint_lanes import EndpointLanes
 from .links import UnresolvedLink, resolve_links
+from .record_keys import CREATE_KEY, record_keys
+from .record_scheduler import Finished, RecordScheduler
 from .state_gate import StateGate
 from .target import Target
 from .work import RecordWork, RecordWriteError, WriteOutcomeUnknown
@@ -51,6 +60,20 @@ class _Buffered:
 
 
 @dataclass(slots=True)
+class _Planned:
+    item: _Buffered
+    work: RecordWork
+
+
+@dataclass(slots=True)
+class _Performed:
+    """What writing one record came to, on a pool thread: its activity entry, and the error that stops the sync."""
+
+    entry: ActivityEntry
+    stop: BaseException | None = None
+
+
+@dataclass(slots=True)
 class _Held:
     """A record whose activity line waits for the end-of-sync batches it joined."""
 
@@ -68,6 +91,7 @@ class Writer:
     dry_run: bool = False
     max_buffer: int = DEFAULT_MAX_BUFFER
     counters: SyncCounters = field(default_factory=SyncCounters)
+    concurrency: WriteConcurrency = field(default_factory=WriteConcurrency)
 
     def __post_init__(self) -> None:
         self.gate = StateGate(withhold_all=self.dry_run)
@@ -79,6 +103,17 @@ class Writer:
         self._accepted: frozenset[str] = self.target.streams
         self._first_failures: list[str] = []
         self._shapes: dict[str, CachedRecordShape] = {}
+        self._lanes = EndpointLanes(self.concurrency)
+        # Pool threads share the map of created ids and the counters; each update holds this lock.
+        self._shared = threading.Lock()
+        in_flight = self.concurrency.max_in_flight
+        # Two threads per place of the busiest endpoint: a record bound for another endpoint (a new customer before
+        # its order) still finds a thread. Sequential means one write at a time across all endpoints, as before.
+        # The window of admitted records bounds the memory held.
+        workers = 1 if self.concurrency.sequential else 2 * in_flight
+        self._scheduler: RecordScheduler[_Planned, _Performed] = RecordScheduler(
+            self._perform, workers=workers, window=8 * in_flight, settled=self._settled
+        )
 
     # ------------------------------------------------------------------------------------------------ the loop
 
@@ -93,14 +128,17 @@ class Writer:
                 elif message.type == Type.STATE and message.state is not None:
                     yield from self._flush()
                     self.gate.add(message, self._received)
-                    yield from self.gate.release()
+                    yield from self._release()
             yield from self._flush()
+            yield from self._finish(self._scheduler.drain())
+            yield from self._release()
             yield from self._run_batches()
             yield from self.gate.release()
             yield from self._summary()
             if self.counters.failed:
                 raise self._failed_records_error()
         finally:
+            self._scheduler.close()
             self._created.close()
             self.target.close()
 
@@ -126,6 +164,8 @@ class Writer:
         self._received += 1
         if len(self._buffer) >= self.max_buffer:
             yield from self._flush()
+        else:
+            yield from self._finish(self._scheduler.collect())
 
     # ------------------------------------------------------------------------------------------------ records
 
@@ -133,13 +173,42 @@ class Writer:
         if not self._buffer:
             return
         buffered, self._buffer = self._buffer, []
+        # The records of the previous flush are written before this one is planned: a plan reads what they wrote.
+        yield from self._finish(self._scheduler.drain())
         if not self._lookups_loaded:
             self.target.load_lookups()
             self._lookups_loaded = True
         # Plan and validate the whole flush first, so a record that cannot work never costs a request.
-        planned = [(item, self._plan(item)) for item in buffered]
-        for item, work in planned:
-            yield from self._execute(item, work)
+        planned = [_Planned(item, self._plan(item)) for item in buffered]
+        for each in planned:
+            for warning in each.work.warnings:
+                ref = _ref_json(each.work.source_ref)
+                yield json_log({"event": "warning", **ref, "message": warning}, Level.WARN)
+            keys = record_keys(each.item.stream, each.work)
+            yield from self._finish(self._scheduler.submit(each.item.position, keys, each))
+
+    def _settled(self, key: str) -> bool:
+        """A natural key whose create is confirmed: records linking to it (or carrying a copy, then skipped) need not
+        wait for one another any more."""
+        return key.startswith(CREATE_KEY) and key.removeprefix(CREATE_KEY) in self._created
+
+    def _release(self) -> Iterator[AirbyteMessage]:
+        yield from self._finish(self._scheduler.collect())
+        yield from self.gate.release(unfinished_from=self._scheduler.unfinished_from())
+
+    def _finish(self, finished: list[Finished[_Planned, _Performed]]) -> Iterator[AirbyteMessage]:
+        """Collected records, on the loop's thread: activity lines, failures and states. An error that stops the sync
+        is raised once every other record in flight is finished and collected too."""
+        stop: BaseException | None = None
+        for done in finished:
+            yield from self._complete(done.payload.item, done.payload.work, done.result)
+            stop = stop or done.result.stop
+        if stop is None:
+            return
+        for done in self._scheduler.drain():
+            yield from self._complete(done.payload.item, done.payload.work, done.result)
+        yield from self.gate.release(unfinished_from=None)
+        raise stop
 
     def _plan(self, item: _Buffered) -> RecordWork:
         work = self.target.plan(item.stream, item.data)
@@ -147,15 +216,14 @@ class Writer:
             work.errors.extend(self.target.validate(work))
         return work
 
-    def _execute(self, item: _Buffered, work: RecordWork) -> Iterator[AirbyteMessage]:
+    def _perform(self, planned: _Planned) -> _Performed:
+        """Writes one record, on a pool thread: each of its writes in order."""
+        work = planned.work
         entry = ActivityEntry(work.source_ref, dry_run=self.dry_run)
-        for warning in work.warnings:
-            yield json_log({"event": "warning", **_ref_json(work.source_ref), "message": warning}, Level.WARN)
         if not work.ok:
             first = work.errors[0]
             entry.error_field, entry.error = first.field, "; ".join(f"{e.field}: {e.message}" for e in work.errors)
-            yield from self._finish_record(item, entry)
-            return
+            return _Performed(entry)
         try:
             for write in work.writes:
                 entry.writes.append(self._send(write))
@@ -164,8 +232,11 @@ class Writer:
             entry.error = error.message if isinstance(error, RecordWriteError) else str(error)
         except Exception as error:
             entry.error_field, entry.error = "-", f"sync stopped: {getattr(error, 'message', None) or error}"
-            yield from self._finish_record(item, entry)
-            raise
+            return _Performed(entry, stop=error)
+        return _Performed(entry)
+
+    def _complete(self, item: _Buffered, work: RecordWork, performed: _Performed) -> Iterator[AirbyteMessage]:
+        entry = performed.entry
         if entry.error is None and work.batches:
             self.gate.record_batched(item.stream, item.position)
             self._held.append(_Held(item.stream, item.position, entry, set(work.batches)))
@@ -177,20 +248,25 @@ class Writer:
         collection = write.target_collection
         if outcome is Outcome.SKIPPED:
             return WriteResult(collection, outcome, write.target_id, write.reason)
-        if outcome is Outcome.CREATED and write.key and write.key in self._created:
-            # Several records of one sync may each carry the create of an object they share (a new customer of two
-            # orders, so that one failing record does not strand the other): it is sent once.
-            return WriteResult(collection, Outcome.SKIPPED, self._created[write.key], "created earlier in this sync")
-        body = resolve_links(write.body, write.links, self._created, placeholder=self.dry_run)
+        with self._shared:
+            if outcome is Outcome.CREATED and write.key and write.key in self._created:
+                # Several records of one sync may each carry the create of an object they share (a new customer of
+                # two orders, so that one failing record does not strand the other): it is sent once. The scheduler
+                # never runs two records with the same key at once, so the first has finished when this one looks.
+                created = self._created[write.key]
+                return WriteResult(collection, Outcome.SKIPPED, created, "created earlier in this sync")
+            body = resolve_links(write.body, write.links, self._created, placeholder=self.dry_run)
         if self.dry_run:
             return WriteResult(
                 collection, Outcome.PLANNED, write.target_id, _dry_reason(outcome, write, body), body=body
             )
-        target_id, reason = self._deliver(write, body, outcome)
+        with self._lanes.slot(collection):
+            target_id, reason = self._deliver(write, body, outcome)
         target_id = target_id or write.target_id
-        if write.key and target_id:
-            self._created[write.key] = target_id
-        self.counters.count_write(collection, outcome)
+        with self._shared:
+            if write.key and target_id:
+                self._created[write.key] = target_id
+            self.counters.count_write(collection, outcome)
         return WriteResult(collection, outcome, target_id, reason)
 
     def _deliver(self, write: PlannedWrite, body: dict[str, Any], outcome: Outcome) -> tuple[str | None, str]:

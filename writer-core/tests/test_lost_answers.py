@@ -8,7 +8,7 @@ from ledgerbridge_writer import RecordWriteError, Writer
 from ledgerbridge_writer.writer import MAX_SENDS
 
 from .fakes import FakeTarget, record, stream_state
-from .test_writer import activity, run, states
+from .test_writer import activity, in_flight, run, states  # noqa: F401 - in_flight: both loops, every test
 
 
 def _anna():

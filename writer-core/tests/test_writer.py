@@ -8,13 +8,25 @@ import pytest
 from airbyte_cdk.models import AirbyteMessage, FailureType, Level, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from ledgerbridge_writer import RecordFailure, Writer
+from ledgerbridge_writer import RecordFailure, WriteConcurrency, Writer
 
 from .fakes import FakeTarget, global_state, record, stream_state
+
+IN_FLIGHT = 1
+
+
+@pytest.fixture(autouse=True, params=[1, 8], ids=["sequential", "concurrent"])
+def in_flight(request: pytest.FixtureRequest):
+    """Every behaviour of the loop holds with one write at a time and with writes side by side."""
+    global IN_FLIGHT
+    IN_FLIGHT = request.param
+    yield
+    IN_FLIGHT = 1
 
 
 def run(target: FakeTarget, messages: list[AirbyteMessage], **options) -> list[AirbyteMessage]:
     """The writer's output as the CDK prints it: a traced exception at the end becomes a TRACE message."""
+    options.setdefault("concurrency", WriteConcurrency(max_in_flight=IN_FLIGHT))
     out: list[AirbyteMessage] = []
     try:
         out.extend(Writer(target, **options).write(None, messages))

@@ -3,6 +3,9 @@
 Exact counts 60 calls per clock minute and 5,000 per day for each app and division. Rather than meeting a 429, the
 pacer waits for the minutely reset once the window is spent and refuses to spend a call when the daily budget is gone.
 It plugs into the CDK as an API budget, so every request of a stream or of the writer client goes through it.
+
+Threads may share it (the writer can overlap writes): one lock guards the windows, and the remaining count a response
+reports is lowered by the calls still in flight on that division, which the server may not have counted yet.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -117,8 +121,15 @@ class ExactRateLimitPacer(AbstractAPIBudget):
         self._reserve = reserve
         self._windows: dict[str, _Window] = {}
         self._calls: dict[str, int] = {}
+        self._in_flight: Counter[str] = Counter()
+        self._throttled = 0
         self._lock = threading.Lock()
         self.waited_seconds = 0.0
+
+    def throttled(self, endpoint: str = "") -> int:
+        """429 answers so far. Exact's budget is per division, not per endpoint: every endpoint shares the count."""
+        with self._lock:
+            return self._throttled
 
     @property
     def clock(self) -> Clock:
@@ -151,6 +162,7 @@ class ExactRateLimitPacer(AbstractAPIBudget):
             if window.daily_remaining is not None:
                 window.daily_remaining -= 1
             self._calls[division] = self._calls.get(division, 0) + 1
+            self._in_flight[division] += 1
 
     def get_matching_policy(self, request: Any) -> AbstractCallRatePolicy | None:
         return None
@@ -164,8 +176,13 @@ class ExactRateLimitPacer(AbstractAPIBudget):
         limits = RateLimitHeaders.of(response)
         with self._lock:
             window = self._windows.setdefault(division, _Window())
+            if self._in_flight[division] > 0:
+                self._in_flight[division] -= 1
+            others = self._in_flight[division]
+            if response.status_code == 429:
+                self._throttled += 1
             if limits.minutely_remaining is not None:
-                window.minutely_remaining = limits.minutely_remaining
+                window.minutely_remaining = max(limits.minutely_remaining - others, 0)
                 window.minutely_reset_ms = limits.minutely_reset_ms
             elif response.status_code == 429 and limits.daily_remaining is None:
                 window.minutely_remaining = 0

@@ -135,3 +135,25 @@ def test_given_a_daily_429_when_classified_then_the_stream_stops_as_transient_na
 def test_given_a_connection_error_when_classified_then_retried():
     resolution = ExactOnlineErrorHandler().interpret_response(requests.ConnectionError("reset"))
     assert resolution.response_action == ResponseAction.RETRY
+
+
+def test_given_calls_in_flight_when_an_earlier_answer_reports_the_remaining_budget_then_they_are_counted_against_it():
+    # Three calls sent at once; the first answer says 2 remain, but the two others may not have reached the server
+    # yet: the pacer must treat the window as spent rather than allow two more on top.
+    clock = Clock(1_000.0)
+    pacer = ExactRateLimitPacer(clock=clock)
+    request = requests.Request("GET", URL).prepare()
+    pacer.update_from_response(request, _response(200, _minutely(3, 1_030.0)))
+    for _ in range(3):
+        pacer.acquire_call(request)
+    pacer.update_from_response(request, _response(200, _minutely(2, 1_030.0)))
+    pacer.acquire_call(request)
+    assert clock.sleeps == [pytest.approx(31.0)]
+
+
+def test_given_429_answers_when_the_pacer_hears_them_then_it_counts_them_for_every_endpoint_of_the_division():
+    pacer = ExactRateLimitPacer(clock=Clock(1_000.0))
+    request = requests.Request("GET", URL).prepare()
+    pacer.acquire_call(request)
+    pacer.update_from_response(request, _response(429, {}))
+    assert pacer.throttled("salesorder/SalesOrders") == pacer.throttled() == 1

@@ -189,3 +189,29 @@ def test_given_a_write_inside_the_api_when_draining_then_it_finishes_first_and_l
             requests.post(url, json={}, timeout=5)
     finally:
         server.shutdown()
+
+
+def test_given_a_latency_when_the_api_and_the_admin_endpoints_are_called_then_only_api_calls_wait_that_long():
+    import time
+
+    app = EmulatorApp(
+        _Api(),
+        dump=dict,
+        render_fault=_render_fault,
+        clock=Clock(origin=100.0),
+        faults=FaultPlan(),
+        latency_seconds=0.3,
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.port}"
+    try:
+        started = time.monotonic()
+        requests.get(f"{url}/_emulator/health", timeout=5)
+        admin = time.monotonic() - started
+        started = time.monotonic()
+        assert requests.get(f"{url}/v2/customers", timeout=5).ok
+        api = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert api >= 0.3 > admin
