@@ -231,3 +231,15 @@ def test_given_a_taken_number_and_eaccounting_numbering_when_planned_then_the_cu
 
     assert plan.ok, plan.errors
     assert "CustomerNumber" not in created_customer(plan)
+
+
+def test_given_the_first_order_of_a_new_customer_is_refused_when_the_next_one_is_planned_then_it_creates_the_customer():
+    acme = exact_account("acme", "SE")
+    planner, refused = plan_for(sales_order(1, account=acme, lines=[order_line("NOPE")]), accounts=[acme])
+    second = planner.plan_sales_order(sales_order(2, account=acme))
+    third = planner.plan_sales_order(sales_order(3, account=acme))
+    assert not refused.ok and refused.writes == []
+    [create] = second.writes_to("customers")
+    assert create.action is Action.CREATE and create.source_ref.number == "2"
+    assert second.writes_to("orders")[0].links == {"CustomerId": create.key}
+    assert third.writes_to("customers") == [] and third.writes_to("orders")[0].links == {"CustomerId": create.key}

@@ -604,3 +604,21 @@ def test_given_a_document_field_map_then_it_overrides_built_in_values_per_row():
     ]
     body = only_write(plan_order(order, field_map={"entries": entries}), "orders").body
     assert body["YourReference"] == "RING TWICE" and body["Rows"][0]["Text"] == "gift"
+
+
+def test_given_the_first_order_needing_a_new_article_is_refused_when_the_next_one_is_planned_then_it_creates_it():
+    sections = {
+        "articles": {
+            "create_missing": True,
+            "new_article_coding_id": guid("coding/25"),
+            "new_article_unit_id": guid("unit/st"),
+        }
+    }
+    p = planner(**sections)
+    acme = exact_account("acme", "SE")
+    refused = p.plan_sales_order(sales_order(1, account=acme, lines=[order_line("NEW-1"), order_line("X" * 41)]))
+    second = p.plan_sales_order(sales_order(2, account=acme, lines=[order_line("NEW-1")]))
+    assert not refused.ok and refused.writes == []
+    [article] = second.writes_to("articles")
+    assert article.body["Number"] == "NEW-1"
+    assert second.writes_to("orders")[0].links == {"Rows[0].ArticleId": "articles/NEW-1"}

@@ -150,6 +150,15 @@ class CustomerPlanner:
         self._planned[planned_key] = choice
         return choice
 
+    def planned_count(self) -> int:
+        """How many new customers this sync has planned so far (see ``forget_planned_since``)."""
+        return len(self._planned)
+
+    def forget_planned_since(self, count: int) -> None:
+        """Forget the new customers planned after the first ``count``: the record that planned them was refused."""
+        for key in list(self._planned)[count:]:
+            del self._planned[key]
+
     def default_debtor(self) -> CustomerChoice:
         number = self._rules.default_debtor.customer_number
         ref: CustomerRef | None = self._lookups.customers.find("customer_number", number)

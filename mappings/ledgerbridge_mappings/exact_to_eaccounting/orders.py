@@ -91,7 +91,7 @@ class SalesDocumentPlanner:
         )
         self._document_map = rules.field_map.for_scope(FieldMapScope.DOCUMENT)
         self._voucher_map = rules.field_map.for_scope(FieldMapScope.VOUCHER)
-        self._planned_articles: set[str] = set()
+        self._planned_articles: dict[str, None] = {}  # ordered: a failed record's own are the newest
 
     # ------------------------------------------------------------------------------------------------ entry points
 
@@ -105,12 +105,18 @@ class SalesDocumentPlanner:
         id_field, number_field = ("OrderID", "OrderNumber") if is_order else ("InvoiceID", "InvoiceNumber")
         ref = SourceRef(stream, _text(record.get(id_field)), _text(record.get(number_field)))
         plan = RecordPlan(ref)
+        customers_before, articles_before = self.customers.planned_count(), len(self._planned_articles)
         try:
             unit = self.rules.discounts.exact_unit
             document = read_sales_order(record, unit, stream) if is_order else read_sales_invoice(record, unit, stream)
             self._plan_document(document, plan)
         except RecordRejected as rejected:
+            # Nothing of a refused record is sent, so a customer or article it was first to need is still to be
+            # created: forget it, and the next record that needs it plans the create itself.
             plan.writes.clear()
+            self.customers.forget_planned_since(customers_before)
+            for key in list(self._planned_articles)[articles_before:]:
+                del self._planned_articles[key]
             plan.fail(rejected.field, rejected.message)
         return plan
 
@@ -365,7 +371,7 @@ class SalesDocumentPlanner:
             raise RecordRejected(field_name, f"{len(line.item_code)} characters; article numbers allow 40")
         key = f"{ARTICLES}/{line.item_code}"
         if key not in self._planned_articles:
-            self._planned_articles.add(key)
+            self._planned_articles[key] = None
             name = fit(
                 line.description or line.item_code,
                 50,
