@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from integration_tests.emulator import RunningEmulator
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import emulator_config, live_credentials
 
 HERE = Path(__file__).resolve().parent
 # Referenced by acceptance-test-config.yml; written per session, git-ignored.
@@ -14,10 +15,12 @@ FAST_CONFIG = HERE / ".emulator_config.json"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fast_suite_emulator() -> Iterator[RunningEmulator]:
+def fast_suite_emulator() -> Iterator[EmulatorProcess]:
     """One emulator for the FAST standard tests, with a config whose access token spares the refresh-token chain."""
-    emulator = RunningEmulator()
-    FAST_CONFIG.write_text(json.dumps(emulator.config(with_access_token=True), indent=2))
+    emulator = EmulatorProcess("exact-online-emulator")
+    # No division chosen: the source reads every division the token sees.
+    config = {**emulator_config(emulator), "divisions": [], "credentials": live_credentials(emulator)}
+    FAST_CONFIG.write_text(json.dumps(config, indent=2))
     try:
         yield emulator
     finally:
@@ -26,9 +29,9 @@ def fast_suite_emulator() -> Iterator[RunningEmulator]:
 
 
 @pytest.fixture
-def emulator() -> Iterator[RunningEmulator]:
+def emulator() -> Iterator[EmulatorProcess]:
     """A private emulator for a test that changes data or spends the token chain."""
-    running = RunningEmulator()
+    running = EmulatorProcess("exact-online-emulator")
     try:
         yield running
     finally:

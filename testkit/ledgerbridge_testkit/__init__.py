@@ -5,15 +5,19 @@ from .catalog import configured_catalog
 from .config_file import ConfigFile
 from .connector_process import console_script, run_connector
 from .eaccounting_company import company_rules, goods_coding_and_unit
+from .emulated_clock import EmulatedClock
 from .emulator_config import emulator_config
+from .live_token import live_credentials
 
 __all__ = [
     "ConfigFile",
+    "EmulatedClock",
     "Output",
     "company_rules",
     "configured_catalog",
     "console_script",
     "emulator_config",
     "goods_coding_and_unit",
+    "live_credentials",
     "run_connector",
 ]
