@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import emulator_config
+from ledgerbridge_testkit.live_token import token_url
 
 REDIRECT_URI = "http://127.0.0.1:9/airbyte/oauth-callback"
 EACCOUNTING_SCOPES = "ea:api offline_access ea:sales ea:accounting ea:purchase"
@@ -32,7 +34,7 @@ def exact_grant(emulator: EmulatorProcess, aged: bool = False) -> dict[str, Any]
     """A new grant. Kept as the platform's OAuth flow stores it (with the access token), or ``aged`` past Exact's
     570 s refresh interval so the first run must refresh; ageing moves the emulator's clock, so only an emulator
     no other connector is using may be aged."""
-    base_url, credentials = emulator.start_line["base_url"], emulator.credentials
+    base_url, credentials = emulator.root_url, emulator.credentials
     authorised = requests.get(
         f"{base_url}/api/oauth2/auth",
         params={"client_id": credentials["client_id"], "redirect_uri": REDIRECT_URI, "response_type": "code",
@@ -40,7 +42,7 @@ def exact_grant(emulator: EmulatorProcess, aged: bool = False) -> dict[str, Any]
         allow_redirects=False, timeout=30,
     )  # fmt: skip
     token = requests.post(
-        f"{base_url}/api/oauth2/token",
+        token_url(emulator),
         data={"grant_type": "authorization_code", "code": _code_from(authorised), "redirect_uri": REDIRECT_URI,
               "client_id": credentials["client_id"], "client_secret": credentials["client_secret"]},
         timeout=30,
@@ -60,7 +62,7 @@ def exact_grant(emulator: EmulatorProcess, aged: bool = False) -> dict[str, Any]
 
 
 def eaccounting_grant(emulator: EmulatorProcess) -> dict[str, Any]:
-    identity_url, credentials = emulator.start_line["identity_url"], emulator.credentials
+    identity_url, credentials = emulator.root_url, emulator.credentials
     authorised = requests.get(
         f"{identity_url}/connect/authorize",
         params={"client_id": credentials["client_id"], "redirect_uri": REDIRECT_URI, "response_type": "code",
@@ -68,7 +70,7 @@ def eaccounting_grant(emulator: EmulatorProcess) -> dict[str, Any]:
         allow_redirects=False, timeout=30,
     )  # fmt: skip
     token = requests.post(
-        f"{identity_url}/connect/token",
+        token_url(emulator),
         data={"grant_type": "authorization_code", "code": _code_from(authorised), "redirect_uri": REDIRECT_URI,
               "client_id": credentials["client_id"], "client_secret": credentials["client_secret"]},
         timeout=30,
@@ -86,17 +88,14 @@ def connector_config(
     connector: str, emulator: EmulatorProcess, credentials: dict[str, Any], mapping: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The config a user would enter for ``connector`` pointed at ``emulator``."""
-    start = emulator.start_line
-    if connector == "source-exact-online":
-        return {"base_url": start["base_url"], "divisions": [start["division"]], "credentials": credentials}
+    config = {**emulator_config(emulator), "credentials": credentials}
     if connector == "destination-exact-online":
         return {
-            "base_url": start["base_url"],
-            "division": start["division"],
+            "base_url": config["base_url"],
+            "division": config["divisions"][0],
             "credentials": credentials,
             "mapping": mapping or dict(EXACT_DESTINATION_MAPPING),
         }
-    config = {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": credentials}
     if connector == "destination-eaccounting":
         config["mapping"] = mapping or {}
     return config

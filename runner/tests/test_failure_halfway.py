@@ -14,6 +14,7 @@ import requests
 from ledgerbridge.cli import main
 from ledgerbridge.config_files import read_config
 from ledgerbridge.state_store import StateStore
+from ledgerbridge_testkit import emulator_config
 
 from .conftest import write_connections, write_json
 
@@ -34,12 +35,9 @@ def refresh(identity_url: str, credentials: dict) -> requests.Response:
 def test_given_a_destination_that_stops_halfway_when_synced_then_tokens_and_committed_state_survive_and_a_rerun_resumes(
     tmp_path: Path, eaccounting, fake_connectors, ledgerbridge_home, capsys
 ):
-    start = eaccounting.start_line
+    start = emulator_config(eaccounting)
     original = dict(eaccounting.credentials)
-    source_config = write_json(
-        tmp_path / "eaccounting.json",
-        {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": original},
-    )
+    source_config = write_json(tmp_path / "eaccounting.json", start)
     destination_config = tmp_path / "recorder.json"
     connections = write_connections(
         tmp_path / "connections.yaml",

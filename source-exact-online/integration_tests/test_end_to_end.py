@@ -11,8 +11,8 @@ from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder, ConfiguredAirbyteStreamBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 
-from exact_online_client import ExactOnlineClient
 from emulator_kit.process import EmulatorProcess
+from exact_online_client import ExactOnlineClient
 from ledgerbridge_testkit import EmulatedClock, Output, console_script, emulator_config
 from ledgerbridge_testkit import run_connector as run_process
 from source_exact_online import SourceExactOnline

@@ -1,6 +1,7 @@
 """Connector processes as the platform runs them, for the suites that test them from the outside."""
 
 from .airbyte_output import Output
+from .api_writes import writes
 from .catalog import configured_catalog
 from .config_file import ConfigFile
 from .connector_process import console_script, run_connector
@@ -20,4 +21,5 @@ __all__ = [
     "goods_coding_and_unit",
     "live_credentials",
     "run_connector",
+    "writes",
 ]
