@@ -14,7 +14,7 @@ import requests
 from ledgerbridge.authorize import AuthorizationError, authorize
 from ledgerbridge.config_files import read_config
 from ledgerbridge_testkit import emulator_config
-from ledgerbridge_testkit.live_token import token_url
+from ledgerbridge_testkit.live_token import redeem
 
 from .conftest import write_json
 
@@ -64,11 +64,7 @@ def test_given_an_eaccounting_app_when_authorized_then_the_refresh_token_can_be_
     authorize("eaccounting", path, port=0, open_browser=follow)
 
     credentials = read_config(path)["credentials"]
-    answer = requests.post(
-        token_url(eaccounting),
-        data={"grant_type": "refresh_token", "refresh_token": credentials["refresh_token"], **app_only(eaccounting)},
-        timeout=30,
-    )
+    answer = redeem(eaccounting, {**app_only(eaccounting), "refresh_token": credentials["refresh_token"]})
     assert answer.ok
 
 

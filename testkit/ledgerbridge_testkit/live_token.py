@@ -21,20 +21,26 @@ def token_url(emulator: EmulatorProcess) -> str:
     return f"{line['identity_url'].rstrip('/')}/connect/token"
 
 
+def redeem(emulator: EmulatorProcess, credentials: dict[str, str]) -> requests.Response:
+    """The emulator's answer to spending ``credentials``' refresh token, as a connector would: a spent or revoked
+    token is refused (400), not raised."""
+    return requests.post(
+        token_url(emulator),
+        data={
+            "grant_type": "refresh_token",
+            "client_id": credentials["client_id"],
+            "client_secret": credentials["client_secret"],
+            "refresh_token": credentials["refresh_token"],
+        },
+        timeout=30,
+    )
+
+
 def live_credentials(emulator: EmulatorProcess, credentials: dict[str, str] | None = None) -> dict[str, str]:
     """``credentials`` (the start line's by default) with their refresh token spent: the rotated refresh token, the
     access token and its expiry, as a connector would store them."""
     current = dict(credentials if credentials is not None else emulator.credentials)
-    response = requests.post(
-        token_url(emulator),
-        data={
-            "grant_type": "refresh_token",
-            "client_id": current["client_id"],
-            "client_secret": current["client_secret"],
-            "refresh_token": current["refresh_token"],
-        },
-        timeout=10,
-    )
+    response = redeem(emulator, current)
     response.raise_for_status()
     token = response.json()
     expiry = time.time() + int(token.get("expires_in", 3600))
