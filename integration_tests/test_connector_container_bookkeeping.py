@@ -74,7 +74,7 @@ def test_given_a_config_and_a_catalog_when_the_command_is_built_then_each_is_a_r
     assert "-i" not in command and container in command
 
 
-def test_given_fresh_emulators_when_grants_are_made_then_each_connector_config_points_at_its_emulator_on_a_new_token_chain():
+def test_given_fresh_emulators_when_grants_are_made_then_each_config_points_at_its_emulator_on_a_new_chain():
     with (
         EmulatorProcess("exact-online-emulator", "--minutely-limit", "0") as exact,
         EmulatorProcess("eaccounting-emulator") as eaccounting,
