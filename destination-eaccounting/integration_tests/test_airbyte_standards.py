@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from airbyte_cdk.test import standard_tests
 
 from emulator_kit.process import EmulatorProcess
-from ledgerbridge_testkit import emulator_config, live_credentials
+from ledgerbridge_testkit import acceptance_config, emulator_config, live_credentials
 
 from .conftest import EMULATOR_CONFIG, rules
 
@@ -21,9 +19,8 @@ def emulator_config_file():
     access token instead (redeemed once here)."""
     emulator = EmulatorProcess("eaccounting-emulator", "--seed", "1")
     config = {**emulator_config(emulator), "credentials": live_credentials(emulator), "mapping": rules()}
-    EMULATOR_CONFIG.write_text(json.dumps(config, indent=2))
-    yield EMULATOR_CONFIG
-    EMULATOR_CONFIG.unlink(missing_ok=True)
+    with acceptance_config(EMULATOR_CONFIG, config) as path:
+        yield path
     emulator.stop()
 
 

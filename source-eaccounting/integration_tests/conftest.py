@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from emulator_kit.process import EmulatorProcess
-from ledgerbridge_testkit import emulator_config, live_credentials
+from ledgerbridge_testkit import acceptance_config, emulator_config, live_credentials
 
 HERE = Path(__file__).parent
 # acceptance-test-config.yml points here; the file is written per test session and git-ignored.
@@ -30,6 +29,5 @@ def emulator_config_file(emulator: EmulatorProcess) -> Iterator[Path]:
     fixture redeems the seeded refresh token once and hands them a live access token instead.
     """
     config = {**emulator_config(emulator), "credentials": live_credentials(emulator)}
-    EMULATOR_CONFIG.write_text(json.dumps(config, indent=2))
-    yield EMULATOR_CONFIG
-    EMULATOR_CONFIG.unlink(missing_ok=True)
+    with acceptance_config(EMULATOR_CONFIG, config) as path:
+        yield path

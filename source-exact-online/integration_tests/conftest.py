@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from emulator_kit.process import EmulatorProcess
-from ledgerbridge_testkit import emulator_config, live_credentials
+from ledgerbridge_testkit import acceptance_config, emulator_config, live_credentials
 
 HERE = Path(__file__).resolve().parent
 # Referenced by acceptance-test-config.yml; written per session, git-ignored.
@@ -17,15 +16,11 @@ FAST_CONFIG = HERE / ".emulator_config.json"
 @pytest.fixture(scope="session", autouse=True)
 def fast_suite_emulator() -> Iterator[EmulatorProcess]:
     """One emulator for the FAST standard tests, with a config whose access token spares the refresh-token chain."""
-    emulator = EmulatorProcess("exact-online-emulator")
-    # No division chosen: the source reads every division the token sees.
-    config = {**emulator_config(emulator), "divisions": [], "credentials": live_credentials(emulator)}
-    FAST_CONFIG.write_text(json.dumps(config, indent=2))
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
-        FAST_CONFIG.unlink(missing_ok=True)
+    with EmulatorProcess("exact-online-emulator") as emulator:
+        # No division chosen: the source reads every division the token sees.
+        config = {**emulator_config(emulator), "divisions": [], "credentials": live_credentials(emulator)}
+        with acceptance_config(FAST_CONFIG, config):
+            yield emulator
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Connector processes as the platform runs them, for the suites that test them from the outside."""
 
+from .acceptance_config import acceptance_config
 from .airbyte_output import Output
 from .api_writes import writes
 from .catalog import configured_catalog
@@ -14,6 +15,7 @@ __all__ = [
     "ConfigFile",
     "EmulatedClock",
     "Output",
+    "acceptance_config",
     "company_rules",
     "configured_catalog",
     "console_script",
