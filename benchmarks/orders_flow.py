@@ -38,6 +38,7 @@ from figures import report
 from quiet_rotation import quiet_rotation
 
 from eaccounting_client import EAccountingClient
+from emulator_kit.process import EmulatorProcess
 from ledgerbridge_mappings import (
     ArticleIndex,
     CustomerIndex,
@@ -48,9 +49,8 @@ from ledgerbridge_mappings import (
     TermsOfPaymentIndex,
     VatCodeIndex,
 )
-from ledgerbridge_testkit import company_rules
+from ledgerbridge_testkit import Output, company_rules, console_script, emulator_config
 
-BIN = Path(sys.executable).parent
 CALL_TARGET = 1.05
 # The mapping step may cost at most this many JSON round trips of the same records: a host-independent bound.
 MAPPING_JSON_RATIO_TARGET = 10.0
@@ -177,19 +177,8 @@ def catalog() -> dict[str, Any]:
 
 @contextmanager
 def eaccounting() -> Iterator[dict[str, Any]]:
-    process = subprocess.Popen(
-        [str(BIN / "eaccounting-emulator"), "--port", "0", "--empty", "--per-minute-limit", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        announced = json.loads(process.stdout.readline())  # type: ignore[union-attr]
-        config = {k: announced[k] for k in ("api_url", "identity_url", "credentials")}
-        yield config
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with EmulatorProcess("eaccounting-emulator", "--empty", "--per-minute-limit", "0") as emulator:
+        yield emulator_config(emulator)
 
 
 def root(config: dict[str, Any]) -> str:
@@ -200,11 +189,11 @@ def root(config: dict[str, Any]) -> str:
 def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None:
     """The customers that already exist (matched by e-mail) and every article; then the request log is cleared."""
     client = EAccountingClient(config)
-    terms = next(t["Id"] for t in client.iter_records("termsofpayments") if t["Name"] == "30 dagar netto")
-    coding = next(c["Id"] for c in client.iter_records("articleaccountcodings") if c["VatRatePercent"] in (0.25, 25))
-    unit = next(u["Id"] for u in client.iter_records("units"))
+    terms = next(t["Id"] for t in client.list("termsofpayments") if t["Name"] == "30 dagar netto")
+    coding = next(c["Id"] for c in client.list("articleaccountcodings") if c["VatRatePercent"] in (0.25, 25))
+    unit = next(u["Id"] for u in client.list("units"))
     for account in accounts[:CUSTOMERS]:
-        client.post(
+        client.create(
             "customers",
             {"Name": account["Name"], "EmailAddress": account["Email"], "InvoiceCity": "Stad",
              "InvoicePostalCode": account["Postcode"], "InvoiceCountryCode": account["Country"],
@@ -212,7 +201,7 @@ def seed_company(config: dict[str, Any], accounts: list[dict[str, Any]]) -> None
         )  # fmt: skip
     for n in range(ARTICLES):
         article = {"Number": f"SKU-{n:04d}", "Name": f"Article {n}", "CodingId": coding, "UnitId": unit}
-        client.post("articles", {**article, "IsActive": True})
+        client.create("articles", {**article, "IsActive": True})
     requests.delete(f"{root(config)}/_emulator/requests", timeout=10)
 
 
@@ -236,7 +225,7 @@ def run_destination(
     started = time.perf_counter()
     with input_path.open("rb") as stdin, out_path.open("w") as stdout:
         process = subprocess.Popen(
-            [str(BIN / "destination-eaccounting"), "write",
+            [console_script("destination-eaccounting"), "write",
              "--config", str(config_path), "--catalog", str(catalog_path)],
             stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -244,15 +233,11 @@ def run_destination(
     elapsed = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"destination-eaccounting exited with status {status}; see {out_path}")
-    activity = []
-    for line in out_path.read_text().splitlines():
-        message = json.loads(line)
-        if message.get("type") == "CONTROL":  # a rotated refresh token: the next run must use it
-            config["credentials"] = message["control"]["connectorConfig"]["config"]["credentials"]
-        text = message.get("log", {}).get("message", "") if message.get("type") == "LOG" else ""
-        if text.startswith('{"event":"activity"'):
-            activity.append(json.loads(text))
-    return elapsed, usage.ru_maxrss, activity
+    output = Output.parse(out_path.read_text())
+    rotated = output.last_config()
+    if rotated is not None:  # a rotated refresh token: the next run must use it
+        config["credentials"] = rotated["credentials"]
+    return elapsed, usage.ru_maxrss, output.activity
 
 
 @quiet_rotation()
@@ -263,8 +248,8 @@ def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]]
     client = EAccountingClient(config, calls_per_minute=1_000_000)
     rules = EAccountingRules.model_validate(RULES)
     static = EAccountingLookups(
-        vat_codes=VatCodeIndex.from_records(client.iter_records("vatcodes")),
-        terms_of_payment=TermsOfPaymentIndex.from_records(client.iter_records("termsofpayments")),
+        vat_codes=VatCodeIndex.from_records(client.list("vatcodes")),
+        terms_of_payment=TermsOfPaymentIndex.from_records(client.list("termsofpayments")),
         parties=ExactParties.from_records(accounts),
     )
     by_id = {a["ID"]: a for a in accounts}
@@ -292,7 +277,7 @@ def per_order_lookup_path(config: dict[str, Any], accounts: list[dict[str, Any]]
             body = dict(write.body)
             for path, key in write.links.items():
                 body[path] = created[key]
-            result = client.post(write.target_collection, body)
+            result = client.create(write.target_collection, body)
             if write.key:
                 created[write.key] = result["Id"]
     return len(request_log(config))

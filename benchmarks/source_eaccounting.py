@@ -19,14 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 from figures import report
 
-BIN = Path(sys.executable).parent
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import console_script, emulator_config, live_credentials
+
 CATALOG = {
     "streams": [
         {
@@ -38,52 +39,12 @@ CATALOG = {
 }
 
 
-@dataclass
-class Emulator:
-    process: subprocess.Popen
-    api_url: str
-    identity_url: str
-    credentials: dict[str, str]
-
-    @classmethod
-    def start(cls, scale: int) -> Emulator:
-        process = subprocess.Popen(
-            [str(BIN / "eaccounting-emulator"), "--port", "0", "--seed", "1", "--scale", str(scale)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        announcement = json.loads(process.stdout.readline())
-        return cls(process, announcement["api_url"], announcement["identity_url"], announcement["credentials"])
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-    def redeem(self) -> dict[str, Any]:
-        """Exchange the seeded refresh token once; returns a config with a live access token."""
-        tokens = requests.post(
-            f"{self.identity_url}/connect/token",
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": self.credentials["refresh_token"],
-                "client_id": self.credentials["client_id"],
-                "client_secret": self.credentials["client_secret"],
-            },
-            timeout=30,
-        ).json()
-        expiry = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + int(tokens["expires_in"])))
-        credentials = {
-            **self.credentials,
-            "refresh_token": tokens["refresh_token"],
-            "access_token": tokens["access_token"],
-            "token_expiry_date": expiry,
-        }
-        return {"api_url": self.api_url, "identity_url": self.identity_url, "credentials": credentials}
-
-    def customer_calls(self) -> int:
-        log = requests.get(self.api_url.rsplit("/v2", 1)[0] + "/_emulator/requests", timeout=60).json()
-        return sum(1 for entry in log if entry["method"] == "GET" and entry["path"].lower().endswith("/customers"))
+def customer_calls(emulator: EmulatorProcess) -> int:
+    return sum(
+        1
+        for entry in emulator.requests_log()
+        if entry["method"] == "GET" and entry["path"].lower().endswith("/customers")
+    )
 
 
 def bare_loop(config: dict[str, Any], page_size: int) -> tuple[int, float]:
@@ -108,7 +69,7 @@ def connector_read(config: dict[str, Any], workdir: Path) -> tuple[int, float, i
     catalog_path.write_text(json.dumps(CATALOG))
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(BIN / "source-eaccounting"), "read", "--config", str(config_path), "--catalog", str(catalog_path)],
+        [console_script("source-eaccounting"), "read", "--config", str(config_path), "--catalog", str(catalog_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
@@ -122,15 +83,13 @@ def connector_read(config: dict[str, Any], workdir: Path) -> tuple[int, float, i
 
 
 def measure(scale: int, workdir: Path) -> dict[str, float]:
-    emulator = Emulator.start(scale)
-    try:
-        config = emulator.redeem()
+    with EmulatorProcess("eaccounting-emulator", "--scale", str(scale)) as emulator:
+        # A live access token: the measured read spends no time refreshing.
+        config = {**emulator_config(emulator), "credentials": live_credentials(emulator)}
         baseline_rows, baseline_seconds = bare_loop(config, page_size=1000)
-        calls_before = emulator.customer_calls()
+        calls_before = customer_calls(emulator)
         records, seconds, peak_rss_kib = connector_read(config, workdir)
-        connector_calls = emulator.customer_calls() - calls_before
-    finally:
-        emulator.stop()
+        connector_calls = customer_calls(emulator) - calls_before
     if records != baseline_rows:
         raise SystemExit(f"connector read {records} customers, the bare loop {baseline_rows}")
     return {

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,9 +23,10 @@ from typing import Any
 import requests
 from figures import report
 
-BIN = Path(sys.executable).parent
-EMULATOR = shutil.which("exact-online-emulator") or str(BIN / "exact-online-emulator")
-CONNECTOR = shutil.which("source-exact-online") or str(BIN / "source-exact-online")
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import console_script, emulator_config, live_credentials
+
+CONNECTOR = console_script("source-exact-online")
 STREAM = "accounts"
 RESOURCE = "sync/CRM/Accounts"
 
@@ -42,60 +42,20 @@ print(json.dumps({"code": code, "seconds": elapsed, "max_rss_kb": peak_kb}))
 """
 
 
-class Emulator:
-    def __init__(self, scale: int, *options: str) -> None:
-        self.process = subprocess.Popen(
-            [
-                EMULATOR,
-                "--port",
-                "0",
-                "--seed",
-                "1",
-                "--scale",
-                str(scale),
-                "--minutely-limit",
-                "0",
-                "--daily-limit",
-                "0",
-                *options,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        self.startup = json.loads(self.process.stdout.readline())  # type: ignore[union-attr]
+def start_emulator(scale: int) -> EmulatorProcess:
+    return EmulatorProcess(
+        "exact-online-emulator", "--scale", str(scale), "--minutely-limit", "0", "--daily-limit", "0"
+    )
 
-    def fresh_config(self) -> dict[str, Any]:
-        credentials = dict(self.startup["credentials"])
-        token = requests.post(
-            f"{self.startup['base_url']}/api/oauth2/token",
-            data={
-                "grant_type": "refresh_token",
-                **{k: credentials[k] for k in ("client_id", "client_secret", "refresh_token")},
-            },
-            timeout=30,
-        ).json()
-        credentials.update(
-            refresh_token=token["refresh_token"],
-            access_token=token["access_token"],
-            token_expiry_date=time.strftime(
-                "%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + int(token["expires_in"]))
-            ),
-        )
-        return {
-            "base_url": self.startup["base_url"],
-            "divisions": [int(self.startup["division"])],
-            "credentials": credentials,
-        }
 
-    def api_calls(self) -> int:
-        log = requests.get(f"{self.startup['base_url']}/_emulator/requests", timeout=60).json()
-        division = f"/api/v1/{self.startup['division']}/"
-        return sum(1 for entry in log if division in entry["path"])
+def fresh_config(emulator: EmulatorProcess) -> dict[str, Any]:
+    """The source's config with a live access token: the measured read spends no time refreshing."""
+    return {**emulator_config(emulator), "credentials": live_credentials(emulator)}
 
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+
+def api_calls(emulator: EmulatorProcess) -> int:
+    division = f"/api/v1/{emulator_config(emulator)['divisions'][0]}/"
+    return sum(1 for entry in emulator.requests_log() if division in entry["path"])
 
 
 def select_clause() -> str:
@@ -166,18 +126,15 @@ def connector_read(config: dict[str, Any], workdir: Path) -> dict[str, Any]:
 
 
 def measure(scale: int, workdir: Path, with_baseline: bool) -> dict[str, Any]:
-    emulator = Emulator(scale)
-    try:
-        config = emulator.fresh_config()
+    with start_emulator(scale) as emulator:
+        config = fresh_config(emulator)
         figures: dict[str, Any] = {}
         if with_baseline:
             figures["baseline_rows"], figures["baseline_seconds"] = bare_loop(config)
-        calls_before = emulator.api_calls()
+        calls_before = api_calls(emulator)
         figures.update(connector_read(config, workdir))
-        figures["api_calls"] = emulator.api_calls() - calls_before
+        figures["api_calls"] = api_calls(emulator) - calls_before
         return figures
-    finally:
-        emulator.stop()
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from airbyte_messages import ConnectorOutput, parse_lines
+from ledgerbridge_testkit import Output
 
 MOUNT = "/config"
 RUN_TIMEOUT = 600
@@ -32,10 +32,10 @@ class ConnectorConfig:
         self.value = copy.deepcopy(value)
         self.updates = 0
 
-    def absorb(self, output: ConnectorOutput) -> None:
-        persisted = output.persisted_configs
-        if persisted:
-            self.value = copy.deepcopy(persisted[-1])
+    def absorb(self, output: Output) -> None:
+        persisted = output.last_config()
+        if persisted is not None:
+            self.value = copy.deepcopy(persisted)
             self.updates += 1
 
 
@@ -89,7 +89,7 @@ class ConnectorImage:
         config: ConnectorConfig | dict[str, Any] | None = None,
         catalog: dict[str, Any] | None = None,
         state: list[dict[str, Any]] | None = None,
-    ) -> ConnectorOutput:
+    ) -> Output:
         stored = config if isinstance(config, ConnectorConfig) else None
         value = stored.value if stored else config
         command, container = self.command(verb, config=value, catalog=catalog, state=state)
@@ -98,7 +98,7 @@ class ConnectorImage:
         except subprocess.TimeoutExpired:
             _kill(container)
             raise
-        output = ConnectorOutput(parse_lines(completed.stdout), completed.returncode, completed.stderr)
+        output = Output.parse(completed.stdout, completed.stderr, completed.returncode)
         if stored is not None:
             stored.absorb(output)
         return output
@@ -106,8 +106,8 @@ class ConnectorImage:
 
 @dataclass
 class SyncResult:
-    source: ConnectorOutput
-    destination: ConnectorOutput
+    source: Output
+    destination: Output
     forwarded: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -163,17 +163,15 @@ def sync(
         raise
     for reader in readers:
         reader.join(timeout=60)
-    source_output = ConnectorOutput(
-        parse_lines(b"".join(source_lines).decode()), source_code, stderr_of.get("source", b"").decode(errors="replace")
+    source_output = Output.parse(
+        b"".join(source_lines).decode(), stderr_of.get("source", b"").decode(errors="replace"), source_code
     )
-    destination_output = ConnectorOutput(
-        parse_lines(destination_stdout.decode()),
-        destination_code,
-        stderr_of.get("destination", b"").decode(errors="replace"),
+    destination_output = Output.parse(
+        destination_stdout.decode(), stderr_of.get("destination", b"").decode(errors="replace"), destination_code
     )
     source_config.absorb(source_output)
     destination_config.absorb(destination_output)
-    states.commit(destination_output.states)
+    states.commit(destination_output.states())
     return SyncResult(source_output, destination_output, forwarded[0])
 
 

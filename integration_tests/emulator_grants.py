@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import emulator_config
+from ledgerbridge_testkit.live_token import token_url
 
 REDIRECT_URI = "http://127.0.0.1:9/airbyte/oauth-callback"
 EACCOUNTING_SCOPES = "ea:api offline_access ea:sales ea:accounting ea:purchase"
@@ -28,25 +30,31 @@ def _code_from(response: requests.Response) -> str:
     return query["code"][0]
 
 
-def exact_grant(emulator: EmulatorProcess, aged: bool = False) -> dict[str, Any]:
-    """A new grant. Kept as the platform's OAuth flow stores it (with the access token), or ``aged`` past Exact's
-    570 s refresh interval so the first run must refresh; ageing moves the emulator's clock, so only an emulator
-    no other connector is using may be aged."""
-    base_url, credentials = emulator.start_line["base_url"], emulator.credentials
+def _issued(emulator: EmulatorProcess, authorize_path: str, **extra: str) -> dict[str, Any]:
+    """The token answer to a consent the emulator approves at once (the authorisation-code flow)."""
+    credentials = emulator.credentials
     authorised = requests.get(
-        f"{base_url}/api/oauth2/auth",
+        f"{emulator.root_url}{authorize_path}",
         params={"client_id": credentials["client_id"], "redirect_uri": REDIRECT_URI, "response_type": "code",
-                "state": secrets.token_hex(8)},
+                "state": secrets.token_hex(8), **extra},
         allow_redirects=False, timeout=30,
     )  # fmt: skip
     token = requests.post(
-        f"{base_url}/api/oauth2/token",
+        token_url(emulator),
         data={"grant_type": "authorization_code", "code": _code_from(authorised), "redirect_uri": REDIRECT_URI,
               "client_id": credentials["client_id"], "client_secret": credentials["client_secret"]},
         timeout=30,
     )  # fmt: skip
     token.raise_for_status()
-    issued = token.json()
+    issued: dict[str, Any] = token.json()
+    return issued
+
+
+def exact_grant(emulator: EmulatorProcess, aged: bool = False) -> dict[str, Any]:
+    """A new grant. Kept as the platform's OAuth flow stores it (with the access token), or ``aged`` past Exact's
+    570 s refresh interval so the first run must refresh; ageing moves the emulator's clock, so only an emulator
+    no other connector is using may be aged."""
+    credentials, issued = emulator.credentials, _issued(emulator, "/api/oauth2/auth")
     if aged:
         emulator.advance_clock(EXACT_REFRESH_SPACING)
         return {**credentials, "refresh_token": issued["refresh_token"]}
@@ -60,21 +68,8 @@ def exact_grant(emulator: EmulatorProcess, aged: bool = False) -> dict[str, Any]
 
 
 def eaccounting_grant(emulator: EmulatorProcess) -> dict[str, Any]:
-    identity_url, credentials = emulator.start_line["identity_url"], emulator.credentials
-    authorised = requests.get(
-        f"{identity_url}/connect/authorize",
-        params={"client_id": credentials["client_id"], "redirect_uri": REDIRECT_URI, "response_type": "code",
-                "scope": EACCOUNTING_SCOPES, "state": secrets.token_hex(8)},
-        allow_redirects=False, timeout=30,
-    )  # fmt: skip
-    token = requests.post(
-        f"{identity_url}/connect/token",
-        data={"grant_type": "authorization_code", "code": _code_from(authorised), "redirect_uri": REDIRECT_URI,
-              "client_id": credentials["client_id"], "client_secret": credentials["client_secret"]},
-        timeout=30,
-    )  # fmt: skip
-    token.raise_for_status()
-    return {**credentials, "refresh_token": token.json()["refresh_token"]}
+    issued = _issued(emulator, "/connect/authorize", scope=EACCOUNTING_SCOPES)
+    return {**emulator.credentials, "refresh_token": issued["refresh_token"]}
 
 
 # The least a user must say to destination-exact-online: which currency eAccounting's prices are in (the seeded
@@ -86,17 +81,14 @@ def connector_config(
     connector: str, emulator: EmulatorProcess, credentials: dict[str, Any], mapping: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The config a user would enter for ``connector`` pointed at ``emulator``."""
-    start = emulator.start_line
-    if connector == "source-exact-online":
-        return {"base_url": start["base_url"], "divisions": [start["division"]], "credentials": credentials}
+    config = {**emulator_config(emulator), "credentials": credentials}
     if connector == "destination-exact-online":
         return {
-            "base_url": start["base_url"],
-            "division": start["division"],
+            "base_url": config["base_url"],
+            "division": config["divisions"][0],
             "credentials": credentials,
             "mapping": mapping or dict(EXACT_DESTINATION_MAPPING),
         }
-    config = {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": credentials}
     if connector == "destination-eaccounting":
         config["mapping"] = mapping or {}
     return config

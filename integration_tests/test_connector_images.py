@@ -62,7 +62,7 @@ def test_given_an_image_when_asked_for_its_spec_then_it_prints_the_same_spec_as_
     local_specs = [json.loads(line)["spec"] for line in local.stdout.splitlines() if line.startswith('{"type":"SPEC"')]
 
     assert in_image.returncode == 0, in_image.describe()
-    assert [in_image.spec] == local_specs
+    assert [in_image.spec()] == local_specs
 
 
 @pytest.mark.parametrize(("connector", "scenario"), CHECK_SCENARIOS)
@@ -81,7 +81,7 @@ def test_given_a_config_when_the_image_checks_it_then_the_status_is_as_expected_
 
     output = image_of(connector).run("check", config)
 
-    assert output.connection_statuses == [scenario["status"]], output.describe()
+    assert output.connection_statuses() == [scenario["status"]], output.describe()
     # CONTROL messages carry the config to the platform by design; nothing else may show a secret.
     printed = json.dumps([m for m in output.messages if m.get("type") != "CONTROL"]) + output.stderr
     assert [secret for secret in _secrets_of(given) if secret in printed] == []
@@ -105,13 +105,13 @@ def _refresh_and_persist(connector, kind, emulator, image) -> None:
 
     first = image.run("check", stored)
 
-    assert first.connection_statuses == ["SUCCEEDED"], first.describe()
+    assert first.connection_statuses() == ["SUCCEEDED"], first.describe()
     assert stored.updates == 1, "the refresh rotated the token, so the connector must print a CONNECTOR_CONFIG"
     assert stored.value["credentials"]["refresh_token"] != granted["refresh_token"]
     # A platform that ignored the message would keep the old token, which the server no longer accepts.
     forgotten = connector_config(connector, emulator, granted)
-    assert image.run("check", forgotten).connection_statuses == ["FAILED"]
-    assert image.run("check", stored).connection_statuses == ["SUCCEEDED"]
+    assert image.run("check", forgotten).connection_statuses() == ["FAILED"]
+    assert image.run("check", stored).connection_statuses() == ["SUCCEEDED"]
 
 
 @pytest.mark.parametrize("connector", SOURCES)
@@ -121,7 +121,7 @@ def test_given_a_source_image_when_discovering_then_the_catalog_offers_the_strea
     output = image_of(connector).run("discover", stored_configs[connector])
 
     assert output.returncode == 0, output.describe()
-    streams = {stream["name"]: stream for stream in output.catalog["streams"]}
+    streams = {stream["name"]: stream for stream in output.catalog()["streams"]}
     assert set(IMAGES[connector]["discover"]["streams"]) <= set(streams)
     for stream in streams.values():
         jsonschema.Draft7Validator.check_schema(stream["json_schema"])
@@ -133,7 +133,7 @@ def test_given_a_source_image_when_reading_then_every_chosen_stream_yields_recor
     connector, image_of, stored_configs
 ):
     image, stored = image_of(connector), stored_configs[connector]
-    discovered = {stream["name"]: stream for stream in image.run("discover", stored).catalog["streams"]}
+    discovered = {stream["name"]: stream for stream in image.run("discover", stored).catalog()["streams"]}
     chosen = IMAGES[connector]["read"]["streams"]
     catalog = {
         "streams": [
@@ -145,11 +145,11 @@ def test_given_a_source_image_when_reading_then_every_chosen_stream_yields_recor
     output = image.run("read", stored, catalog=catalog)
 
     assert output.returncode == 0, output.describe()
-    assert output.errors == []
+    assert output.errors() == []
     for name in chosen:
-        records = output.records(name)
+        records = output.records_of(name)
         assert records, f"{connector} read no {name}"
         validator = jsonschema.Draft7Validator(discovered[name]["json_schema"])
         problems = [f"{name} record {index}: {error.message}" for index, record in enumerate(records)
-                    for error in validator.iter_errors(record["data"])]  # fmt: skip
+                    for error in validator.iter_errors(record)]  # fmt: skip
         assert problems[:5] == []

@@ -16,18 +16,9 @@ from connector_container import ConnectorConfig, StateStore, sync
 from emulator_grants import connector_config, grant_for
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import writes
 
 pytestmark = pytest.mark.docker_tier
-
-TOKEN_PATHS = ("/connect/token", "/api/oauth2/token")
-
-
-def writes(emulator: EmulatorProcess) -> list[dict[str, Any]]:
-    return [
-        call
-        for call in emulator.requests_log()
-        if call["method"] in ("POST", "PUT", "DELETE") and not call["path"].endswith(TOKEN_PATHS)
-    ]
 
 
 def configured_catalog(discovered: dict[str, Any], choices: list[dict[str, str]]) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def test_given_a_connection_between_two_images_when_synced_twice_then_the_first_
     )
     discovered = source.run("discover", source_config)
     assert discovered.returncode == 0, discovered.describe()
-    catalog = configured_catalog(discovered.catalog, flow["streams"])
+    catalog = configured_catalog(discovered.catalog(), flow["streams"])
     states = StateStore()
     collection, incremental = flow["written_collection"], flow["incremental_stream"]
     before = len(destination_emulator.dump()[collection])
@@ -88,13 +79,13 @@ def test_given_a_connection_between_two_images_when_synced_twice_then_the_first_
 
     assert first.source.returncode == 0, first.source.describe()
     assert first.destination.returncode == 0, first.destination.describe()
-    assert first.destination.errors == []
-    read_first = len(first.source.records(incremental))
+    assert first.destination.errors() == []
+    read_first = len(first.source.records_of(incremental))
     assert read_first > 0
     written = len(destination_emulator.dump()[collection]) - before
     assert written > 0, f"{name}: nothing landed in {collection}"
-    assert writes(destination_emulator)
-    committed = {state["stream"]["stream_descriptor"]["name"] for state in first.destination.states}
+    assert writes(destination_emulator.requests_log())
+    committed = {state["stream"]["stream_descriptor"]["name"] for state in first.destination.states()}
     assert incremental in committed, "the destination echoes a stream's state once its records are written"
 
     destination_emulator.clear_requests_log()
@@ -102,8 +93,8 @@ def test_given_a_connection_between_two_images_when_synced_twice_then_the_first_
 
     assert second.source.returncode == 0, second.source.describe()
     assert second.destination.returncode == 0, second.destination.describe()
-    assert writes(destination_emulator) == [], f"{name}: the incremental rerun wrote again"
-    assert len(second.source.records(incremental)) < read_first, "the second read started from the committed state"
+    assert writes(destination_emulator.requests_log()) == [], f"{name}: the incremental rerun wrote again"
+    assert len(second.source.records_of(incremental)) < read_first, "the second read started from the committed state"
     assert len(destination_emulator.dump()[collection]) - before == written
     # eAccounting rotates its refresh token at every grant: without the persisted configs the second sync would fail.
     assert source_config.updates + destination_config.updates >= 1

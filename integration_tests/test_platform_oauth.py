@@ -22,8 +22,7 @@ import pytest
 from platform_oauth import DeclarativeOAuthFlow, ServerParameters
 
 from emulator_kit.process import EmulatorProcess
-from ledgerbridge_testkit.airbyte_output import Output
-from ledgerbridge_testkit.connector_process import console_script, run_connector
+from ledgerbridge_testkit import Output, console_script, emulator_config, run_connector
 
 CONNECTORS = ["source-exact-online", "source-eaccounting", "destination-exact-online", "destination-eaccounting"]
 EACCOUNTING_IDENTITY = {"production": "identity.vismaonline.com", "sandbox": "identity-sandbox.test.vismaonline.com"}
@@ -51,14 +50,13 @@ def eaccounting_emulator() -> Iterator[EmulatorProcess]:
 
 def form_for(connector: str, emulator: EmulatorProcess) -> dict[str, Any]:
     """What a user types into the form before pressing Authenticate: hosts and settings, no credentials."""
-    line = emulator.start_line
+    hosts = emulator_config(emulator)
     if "exact-online" in connector:
-        form: dict[str, Any] = {"base_url": line["base_url"], "credentials": {"auth_type": "oauth2.0"}}
-        form.update(
-            {"divisions": [line["division"]]} if connector.startswith("source") else {"division": line["division"]}
-        )
+        form: dict[str, Any] = {"base_url": hosts["base_url"], "credentials": {"auth_type": "oauth2.0"}}
+        divisions = hosts["divisions"]
+        form.update({"divisions": divisions} if connector.startswith("source") else {"division": divisions[0]})
     else:
-        form = {"environment": "production", "api_url": line["api_url"], "identity_url": line["identity_url"]}
+        form = {"environment": "production", "api_url": hosts["api_url"], "identity_url": hosts["identity_url"]}
     if connector == "destination-exact-online":
         form["mapping"] = {"items": {"prices": {"currency": "EUR"}}}  # the one rule without a default
     elif connector.startswith("destination"):

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import console_script, emulator_config, run_connector
 
-BIN = Path(sys.executable).parent
 SHORT_SECRETS = {"client_secret": "e", "refresh_token": "r"}
 GARBLED = re.compile(r"\w\*\*\*\*|\*\*\*\*\w")
 
@@ -28,16 +25,17 @@ def emulators():
 def _configs(exact: EmulatorProcess, eaccounting: EmulatorProcess) -> dict[str, dict]:
     exact_credentials = {"client_id": exact.credentials["client_id"], **SHORT_SECRETS}
     eaccounting_credentials = {"client_id": eaccounting.credentials["client_id"], **SHORT_SECRETS}
-    eaccounting_urls = {k: eaccounting.start_line[k] for k in ("api_url", "identity_url")}
+    exact_config = emulator_config(exact)
+    eaccounting_config = {**emulator_config(eaccounting), "credentials": eaccounting_credentials}
     return {
-        "source-exact-online": {"base_url": exact.start_line["base_url"], "credentials": exact_credentials},
+        "source-exact-online": {"base_url": exact_config["base_url"], "credentials": exact_credentials},
         "destination-exact-online": {
-            "base_url": exact.start_line["base_url"],
-            "division": exact.start_line["division"],
+            "base_url": exact_config["base_url"],
+            "division": exact_config["divisions"][0],
             "credentials": exact_credentials,
         },
-        "source-eaccounting": {**eaccounting_urls, "credentials": eaccounting_credentials},
-        "destination-eaccounting": {**eaccounting_urls, "credentials": eaccounting_credentials},
+        "source-eaccounting": eaccounting_config,
+        "destination-eaccounting": eaccounting_config,
     }
 
 
@@ -49,10 +47,8 @@ def test_given_one_letter_secrets_when_a_connector_checks_then_its_messages_stay
 ):
     config = tmp_path / "config.json"
     config.write_text(json.dumps(_configs(*emulators)[connector]))
-    completed = subprocess.run(
-        [str(BIN / connector), "check", "--config", str(config)], capture_output=True, text=True, timeout=120
-    )
-    messages = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+    completed = run_connector([console_script(connector), "check", "--config", str(config)], tmp_path)
+    messages = completed.messages
     status = next(m["connectionStatus"] for m in messages if m["type"] == "CONNECTION_STATUS")
     assert status["status"] == "FAILED"
     texts = [status.get("message") or ""] + [m["log"]["message"] for m in messages if m["type"] == "LOG"]

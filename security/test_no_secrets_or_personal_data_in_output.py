@@ -9,20 +9,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sensitive import control_free_lines, leaks, personal_data, read_tree, secrets_in
 
 from emulator_kit.process import EmulatorProcess
-
-BIN = Path(sys.executable).parent
-
-
-def _run(command: list[str], stdin: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    with stdin.open("rb") if stdin else open(os.devnull, "rb") as source:
-        return subprocess.run(command, stdin=source, capture_output=True, text=True, timeout=timeout)
+from ledgerbridge_testkit import console_script, emulator_config, run_connector
 
 
 def _seeded_personal_data() -> set[str]:
@@ -38,7 +30,11 @@ def _seeded_personal_data() -> set[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     home = tmp_path_factory.mktemp("home")
-    completed = _run([str(BIN / "ledgerbridge"), "--home", str(home), "demo"], timeout=500)
+    with open(os.devnull, "rb") as nothing:
+        completed = subprocess.run(
+            [console_script("ledgerbridge"), "--home", str(home), "demo"],
+            stdin=nothing, capture_output=True, text=True, timeout=500,
+        )  # fmt: skip
     assert completed.returncode == 0, completed.stderr[-3000:]
     secrets_folder = home / "demo" / "connections" / "secrets"
     configs = [json.loads(p.read_text()) for p in secrets_folder.glob("*.json")]
@@ -57,18 +53,17 @@ def direct_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
         EmulatorProcess("exact-online-emulator", "--minutely-limit", "0") as exact,
         EmulatorProcess("eaccounting-emulator") as eaccounting,
     ):
-        source_config = {"base_url": exact.start_line["base_url"], "divisions": [exact.start_line["division"]],
-                         "credentials": exact.credentials}  # fmt: skip
-        destination_config = {k: eaccounting.start_line[k] for k in ("api_url", "identity_url", "credentials")}
+        source_config, destination_config = emulator_config(exact), emulator_config(eaccounting)
         secrets |= set(secrets_in(source_config)) | set(secrets_in(destination_config))
         (work / "source.json").write_text(json.dumps(source_config))
-        discover = _run([str(BIN / "source-exact-online"), "discover", "--config", str(work / "source.json")])
-        catalog = next(json.loads(x)["catalog"] for x in discover.stdout.splitlines() if '"CATALOG"' in x[:30])
+        discover = run_connector([console_script("source-exact-online"), "discover", "--config",
+                                  str(work / "source.json")], work)  # fmt: skip
+        catalog = discover.catalog()
         streams = [{"stream": s, "sync_mode": "full_refresh", "destination_sync_mode": "append"}
                    for s in catalog["streams"] if s["name"] in ("accounts", "contacts", "sales_orders")]  # fmt: skip
         (work / "catalog.json").write_text(json.dumps({"streams": streams}))
-        read = _run([str(BIN / "source-exact-online"), "read", "--config", str(work / "source.json"),
-                     "--catalog", str(work / "catalog.json")])  # fmt: skip
+        read = run_connector([console_script("source-exact-online"), "read", "--config", str(work / "source.json"),
+                              "--catalog", str(work / "catalog.json")], work)  # fmt: skip
         assert read.returncode == 0, read.stderr[-2000:]
         (work / "records.jsonl").write_text(read.stdout)
         dump = eaccounting.dump()
@@ -81,18 +76,18 @@ def direct_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "payment_terms": {"default_terms": "30 dagar netto"},
         }  # fmt: skip
         (work / "destination.json").write_text(json.dumps(destination_config))
-        write = _run([str(BIN / "destination-eaccounting"), "write", "--config", str(work / "destination.json"),
-                      "--catalog", str(work / "catalog.json")], stdin=work / "records.jsonl")  # fmt: skip
+        write = run_connector([console_script("destination-eaccounting"), "write", "--config",
+                               str(work / "destination.json"), "--catalog", str(work / "catalog.json")],
+                              work, stdin_path=work / "records.jsonl")  # fmt: skip
         # Records that fail end the write with exit 1 and a "records failed" trace; that text is scanned too.
         assert write.returncode == 0 or (
             write.returncode == 1 and '"internal_message":"failed_records' in write.stdout.splitlines()[-1]
         ), write.stderr[-2000:]
-        logged = [json.loads(x)["log"]["message"] for x in write.stdout.splitlines() if x.startswith('{"type":"LOG"')]
+        logged = [m["log"]["message"] for m in write.of_type("LOG")]
         assert any('"action":"created"' in m.replace(" ", "") for m in logged), "the destination wrote nothing"
     for name, completed in (("discover", discover), ("read", read), ("write", write)):
-        for line in completed.stdout.splitlines():
-            if '"CONTROL"' in line[:40]:
-                secrets |= set(secrets_in(json.loads(line)))
+        for control in completed.of_type("CONTROL"):
+            secrets |= set(secrets_in(control))
         texts[f"{name} stdout"] = "\n".join(control_free_lines(completed.stdout))
         texts[f"{name} stderr"] = completed.stderr
     return {"texts": texts, "secrets": secrets}

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ledgerbridge_testkit import company_rules
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import (
+    ConfigFile,
+    company_rules,
+    configured_catalog,
+    console_script,
+    emulator_config,
+    run_connector,
+)
 
-from .harness import ConfigFile, EmulatorProcess, Flow, configured_catalog, console_script
+from .flow import Flow
 
 HERE = Path(__file__).parent
 # acceptance-test-config.yml points here; written per session from a running emulator, git-ignored.
@@ -49,30 +56,16 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def source_config(exact: EmulatorProcess, session_dir: Path) -> ConfigFile:
-    announced = exact.start_line
-    return ConfigFile(
-        session_dir / "source_config.json",
-        {
-            "base_url": announced["base_url"],
-            "divisions": [announced["division"]],
-            "credentials": announced["credentials"],
-        },
-    )
+    return ConfigFile(session_dir / "source_config.json", emulator_config(exact))
 
 
 @pytest.fixture(scope="session")
-def discovered(source_config: ConfigFile) -> dict[str, Any]:
-    completed = subprocess.run(
-        [console_script("source-exact-online"), "discover", "--config", str(source_config.path)],
-        capture_output=True, text=True, check=True, timeout=120,
-    )  # fmt: skip
-    for line in completed.stdout.splitlines():
-        message = json.loads(line) if line.startswith("{") else {}
-        if message.get("type") == "CONTROL":
-            source_config.write(message["control"]["connectorConfig"]["config"])
-        if message.get("type") == "CATALOG":
-            return message["catalog"]
-    raise AssertionError("source-exact-online discover printed no catalog")
+def discovered(source_config: ConfigFile, session_dir: Path) -> dict[str, Any]:
+    command = [console_script("source-exact-online"), "discover", "--config", str(source_config.path)]
+    output = run_connector(command, session_dir)
+    assert output.returncode == 0, output.describe()
+    source_config.absorb(output)
+    return output.catalog()
 
 
 @pytest.fixture
@@ -91,11 +84,9 @@ def make_flow(tmp_path: Path, source_config: ConfigFile, discovered: dict[str, A
         credentials: dict[str, Any] | None = None,
     ) -> Flow:
         """A flow; pass ``credentials`` of an earlier flow of the same test (its refresh token has rotated)."""
-        announced = eaccounting.start_line
         config = {
-            "api_url": announced["api_url"],
-            "identity_url": announced["identity_url"],
-            "credentials": credentials or announced["credentials"],
+            **emulator_config(eaccounting),
+            "credentials": credentials or eaccounting.credentials,
             "dry_run": dry_run,
             "mapping": mapping if mapping is not None else rules(),
         }

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
-
 import pytest
-import requests
 from airbyte_cdk.test import standard_tests
 
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import acceptance_config, emulator_config, live_credentials
+
 from .conftest import EMULATOR_CONFIG, rules
-from .harness import EmulatorProcess
 
 pytest_plugins = ["airbyte_cdk.test.standard_tests.pytest_hooks"]
 
@@ -20,25 +18,9 @@ def emulator_config_file():
     """The standard tests re-read the file for every test and never see a rotated refresh token, so they get a live
     access token instead (redeemed once here)."""
     emulator = EmulatorProcess("eaccounting-emulator", "--seed", "1")
-    announced = emulator.start_line
-    tokens = requests.post(
-        f"{announced['identity_url']}/connect/token",
-        data={"grant_type": "refresh_token", "refresh_token": announced["credentials"]["refresh_token"],
-              "client_id": announced["credentials"]["client_id"],
-              "client_secret": announced["credentials"]["client_secret"]},
-        timeout=10,
-    ).json()  # fmt: skip
-    expiry = datetime.now(UTC) + timedelta(seconds=int(tokens.get("expires_in", 3600)))
-    config = {
-        "api_url": announced["api_url"],
-        "identity_url": announced["identity_url"],
-        "credentials": {**announced["credentials"], "refresh_token": tokens["refresh_token"],
-                        "access_token": tokens["access_token"], "token_expiry_date": expiry.isoformat()},
-        "mapping": rules(),
-    }  # fmt: skip
-    EMULATOR_CONFIG.write_text(json.dumps(config, indent=2))
-    yield EMULATOR_CONFIG
-    EMULATOR_CONFIG.unlink(missing_ok=True)
+    config = {**emulator_config(emulator), "credentials": live_credentials(emulator), "mapping": rules()}
+    with acceptance_config(EMULATOR_CONFIG, config) as path:
+        yield path
     emulator.stop()
 
 

@@ -7,8 +7,9 @@ import copy
 import json
 import uuid
 
+from ledgerbridge_testkit import Output
+
 from .conftest import exact_orders, rules
-from .harness import Output
 
 LONG = "x" * 2100
 

@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
+from ledgerbridge_testkit import Output, console_script, emulator_config
+
 from .conftest import rules
-from .harness import Output, console_script
 
 
 def _check(tmp_path, config) -> tuple[dict, str]:
@@ -22,13 +23,7 @@ def _check(tmp_path, config) -> tuple[dict, str]:
 
 
 def _config(eaccounting, mapping):
-    announced = eaccounting.start_line
-    return {
-        "api_url": announced["api_url"],
-        "identity_url": announced["identity_url"],
-        "credentials": announced["credentials"],
-        "mapping": mapping,
-    }
+    return {**emulator_config(eaccounting), "mapping": mapping}
 
 
 def test_given_a_working_config_when_checked_then_it_succeeds(tmp_path, eaccounting):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ledgerbridge_testkit import writes
+
 from .conftest import exact_orders
-from .harness import writes
 
 
 def _posts(eaccounting) -> int:

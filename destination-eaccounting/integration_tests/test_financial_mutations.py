@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 
 from exact_online_client import ExactOnlineClient
+from ledgerbridge_testkit import writes
 
 from .conftest import GL_MAP, rules
-from .harness import writes
 
 GENERAL_JOURNAL, SALES_ENTRY = 90, 20
 MEMORIAL = {"transaction_types": [GENERAL_JOURNAL]}

@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
+from ledgerbridge_testkit import writes
+
 from .conftest import VOUCHER_LEDGER, exact_orders, rules
-from .harness import writes
 
 TARGETS = {
     "order": "orders",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 
-from integration_tests.harness import console_script
 from ledgerbridge_mappings import eaccounting_rules_schema
+from ledgerbridge_testkit import console_script
 
 
 def _spec() -> dict:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from integration_tests.emulators import PRICES_IN_EUR, EAccountingEmulator, ExactEmulator
+from ledgerbridge_testkit import acceptance_config
 
 HERE = Path(__file__).resolve().parent
 # Referenced by acceptance-test-config.yml; written per session, git-ignored.
@@ -16,13 +16,8 @@ FAST_CONFIG = HERE / ".emulator_config.json"
 @pytest.fixture(scope="session", autouse=True)
 def fast_suite_exact() -> Iterator[ExactEmulator]:
     """One Exact emulator for the FAST standard tests (check + spec), with a live access token in the config."""
-    emulator = ExactEmulator()
-    FAST_CONFIG.write_text(json.dumps(emulator.destination_config(PRICES_IN_EUR), indent=2))
-    try:
+    with ExactEmulator() as emulator, acceptance_config(FAST_CONFIG, emulator.destination_config(PRICES_IN_EUR)):
         yield emulator
-    finally:
-        emulator.stop()
-        FAST_CONFIG.unlink(missing_ok=True)
 
 
 @pytest.fixture

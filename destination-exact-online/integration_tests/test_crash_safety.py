@@ -9,8 +9,9 @@ from collections import Counter
 
 import pytest
 
-from integration_tests.emulators import Connection, writes
+from integration_tests.emulators import Connection
 from integration_tests.test_end_to_end import MAPPING, live
+from ledgerbridge_testkit import writes
 
 
 def assert_complete_and_unique(eaccounting, exact):
@@ -51,6 +52,6 @@ def test_given_the_destination_killed_after_n_writes_when_rerun_then_every_recor
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert_complete_and_unique(eaccounting, exact)
 
-    exact.clear_requests()
+    exact.clear_requests_log()
     assert connection.sync(from_scratch=True).returncode == 0
     assert writes(exact.requests_log()) == []

@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from integration_tests.emulators import Connection, writes
+from integration_tests.emulators import Connection
+from ledgerbridge_testkit import writes
 
 MAPPING = {
     "customers": {"use_customer_number_as_code": False},
@@ -57,7 +58,7 @@ def test_given_eaccounting_customers_and_articles_when_synced_then_exact_holds_t
         "articles",
     }
 
-    exact.clear_requests()
+    exact.clear_requests_log()
     rerun = connection.sync(from_scratch=True)  # every record again, no state: only the bulk reads are spent
     assert rerun.returncode == 0
     assert writes(exact.requests_log()) == [], [a for a in rerun.activity if a["action"] != "skipped"]
@@ -72,7 +73,7 @@ def test_given_stock_changes_in_eaccounting_when_synced_then_one_processed_count
     changed = stock_articles[:3]
     for article in changed:
         eaccounting.api("PUT", f"articles/{article['Id']}", {**_writable(article), "StockBalance": 500})
-    exact.clear_requests()
+    exact.clear_requests_log()
     result = connection.sync()
     assert result.returncode == 0
     assert by_collection(exact.requests_log()) == Counter({"inventory/StockCounts": 1})
@@ -93,7 +94,7 @@ def test_given_shipped_eaccounting_orders_from_exact_when_synced_then_goods_deli
     connection, eaccounting, exact
 ):
     full, partial = ship_two_orders(connection, eaccounting, exact)
-    exact.clear_requests()
+    exact.clear_requests_log()
     result = connection.sync()
     assert result.returncode == 0
     deliveries = Counter(r["path"].rsplit("/", 1)[-1] for r in writes(exact.requests_log()))
@@ -109,7 +110,7 @@ def test_given_shipped_eaccounting_orders_from_exact_when_synced_then_goods_deli
     tracking = [d.get("TrackingNumber") for d in after["salesorder/GoodsDeliveries"] if d.get("TrackingNumber")]
     assert "00370123456789" in tracking
 
-    exact.clear_requests()
+    exact.clear_requests_log()
     assert connection.sync(from_scratch=True).returncode == 0
     assert writes(exact.requests_log()) == [], "a shipped order is delivered once, however often it is read"
 

@@ -78,7 +78,7 @@ def test_given_answers_lost_after_goods_deliveries_were_stored_then_each_order_i
     connection, eaccounting, exact
 ):
     full, partial = ship_two_orders(connection, eaccounting, exact)
-    exact.clear_requests()
+    exact.clear_requests_log()
     exact.set_faults(["500-after:1:*/salesorder/GoodsDeliveries"])
 
     result = connection.sync()

@@ -5,15 +5,9 @@ from __future__ import annotations
 from airbyte_cdk.models import AirbyteMessageSerializer, ConfiguredAirbyteCatalogSerializer
 
 from destination_exact_online import DestinationExactOnline
-from integration_tests.emulators import (
-    Connection,
-    EmulatedClock,
-    ExactEmulator,
-    configured_catalog,
-    messages_of,
-    writes,
-)
+from integration_tests.emulators import Connection, ExactEmulator, catalog_of
 from integration_tests.test_end_to_end import MAPPING
+from ledgerbridge_testkit import EmulatedClock, Output, writes
 
 SPEED = 20.0  # one emulated minute every 3 real seconds
 
@@ -22,14 +16,16 @@ def test_given_a_60_per_minute_window_on_a_fast_clock_when_writing_over_100_obje
     eaccounting, tmp_path
 ):
     exact = ExactEmulator("--clock-speed", str(SPEED))
-    clock = EmulatedClock(SPEED)
+    clock = EmulatedClock(SPEED, exact)
     try:
         connection = Connection(eaccounting, exact, ["customers", "articles"], tmp_path, MAPPING)
         source_output = connection.read_source()
         messages = [
-            AirbyteMessageSerializer.load(m) for m in messages_of(source_output) if m["type"] in ("RECORD", "STATE")
+            AirbyteMessageSerializer.load(m)
+            for m in Output.parse(source_output).messages
+            if m["type"] in ("RECORD", "STATE")
         ]
-        catalog = ConfiguredAirbyteCatalogSerializer.load(configured_catalog(["customers", "articles"]))
+        catalog = ConfiguredAirbyteCatalogSerializer.load(catalog_of(["customers", "articles"]))
         destination = DestinationExactOnline(clock=clock)
         output = list(destination.write(connection.destination_config, catalog, messages))
         log = exact.requests_log()

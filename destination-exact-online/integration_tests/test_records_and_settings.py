@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
-from integration_tests.emulators import PRICES_IN_EUR, Connection, _script, messages_of, writes
+from integration_tests.emulators import PRICES_IN_EUR, Connection
+from ledgerbridge_testkit import console_script, run_connector, writes
 
 GOOD_CUSTOMER = {
     "Id": "11111111-0000-0000-0000-000000000001",
@@ -130,14 +130,8 @@ def test_given_dry_run_when_written_then_exact_sees_no_write_no_state_moves_and_
 def check(config, tmp_path):
     path = tmp_path / "check.json"
     path.write_text(json.dumps(config))
-    done = subprocess.run(
-        [_script("destination-exact-online"), "check", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    [status] = [m["connectionStatus"] for m in messages_of(done.stdout) if m["type"] == "CONNECTION_STATUS"]
+    done = run_connector([console_script("destination-exact-online"), "check", "--config", str(path)], tmp_path)
+    [status] = [m["connectionStatus"] for m in done.of_type("CONNECTION_STATUS")]
     return status
 
 
@@ -165,12 +159,12 @@ def test_given_a_malformed_setting_when_checked_then_the_message_names_the_value
 def test_given_only_a_refresh_token_when_writing_then_the_rotated_token_is_emitted_and_works_next_time(
     eaccounting, exact, tmp_path
 ):
-    startup = {"base_url": exact.root, "division": exact.division, "credentials": dict(exact.startup["credentials"])}
+    startup = {"base_url": exact.root_url, "division": exact.division, "credentials": exact.credentials}
     connection = Connection(eaccounting, exact, ["customers"], tmp_path, destination_config=startup)
     first = connection.sync()
     assert_ended_by_its_failures(first)
     [control] = [m for m in first.destination if m["type"] == "CONTROL"]
     rotated = control["control"]["connectorConfig"]["config"]["credentials"]
-    assert rotated["refresh_token"] != exact.startup["credentials"]["refresh_token"]
+    assert rotated["refresh_token"] != exact.credentials["refresh_token"]
     assert connection.destination_config["credentials"]["refresh_token"] == rotated["refresh_token"]
     assert_ended_by_its_failures(connection.sync(from_scratch=True))

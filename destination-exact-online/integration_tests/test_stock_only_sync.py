@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from integration_tests.emulators import Connection, writes
+from integration_tests.emulators import Connection
+from ledgerbridge_testkit import writes
 
 FULL = {
     "customers": {"use_customer_number_as_code": False},
@@ -52,7 +53,7 @@ def test_given_a_stock_only_connection_when_quantities_change_then_it_reads_only
     for article in changed:
         eaccounting.api("PUT", f"articles/{article['Id']}", {**_writable(article), "StockBalance": 500})
     positions = len(exact.dump()["inventory/ItemWarehouses"])
-    exact.clear_requests()
+    exact.clear_requests_log()
     result = stock.sync()
     assert result.returncode == 0, result.stderr[-2000:]
     log = exact.requests_log()
@@ -69,7 +70,7 @@ def test_given_a_stock_only_connection_when_quantities_change_then_it_reads_only
 
     # An article whose item holds no stock position yet costs one bulk read of the item flags, not a lookup.
     eaccounting.api("PUT", f"articles/{never_counted['Id']}", {**_writable(never_counted), "StockBalance": 700})
-    exact.clear_requests()
+    exact.clear_requests_log()
     result = stock.sync()
     assert result.returncode == 0, result.stderr[-2000:]
     log = exact.requests_log()

@@ -10,6 +10,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -33,6 +34,9 @@ class EmulatorProcess:
             self.stop()
             raise RuntimeError(f"{command} did not start: {' '.join(arguments)}")
         self.start_line: dict[str, Any] = json.loads(line)
+        # The emulator's clock starts before it prints this line: a model of it measured from here stays behind it.
+        self.ready_at = time.time()
+        self.ready_monotonic = time.monotonic()
         # Exact serves everything under base_url; eAccounting serves the identity host (and the admin side) at its root.
         self.root_url: str = self.start_line.get("base_url") or self.start_line["identity_url"]
 

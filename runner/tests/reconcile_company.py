@@ -22,6 +22,7 @@ import yaml
 from emulator_kit.process import EmulatorProcess
 from ledgerbridge.authorize import authorize
 from ledgerbridge.config_files import write_config_atomically
+from ledgerbridge_testkit import emulator_config
 
 CONNECTION = "orders-to-eaccounting"
 
@@ -176,15 +177,10 @@ class Company:
         """The connector configs (one token chain each) and the connection file, as docs/runner.md describes."""
         secrets = self.folder / "secrets"
         secrets.mkdir(mode=0o700, exist_ok=True)
-        exact, ea = self.exact.start_line, self.eaccounting.start_line
-        write_config_atomically(
-            secrets / "exact-source.json",
-            {"base_url": exact["base_url"], "divisions": [exact["division"]], "credentials": self.exact.credentials},
-        )
+        write_config_atomically(secrets / "exact-source.json", emulator_config(self.exact))
         app = {k: self.eaccounting.credentials[k] for k in ("client_id", "client_secret")}
         write_config_atomically(
-            secrets / "eaccounting-destination.json",
-            {"api_url": ea["api_url"], "identity_url": ea["identity_url"], "credentials": app},
+            secrets / "eaccounting-destination.json", {**emulator_config(self.eaccounting), "credentials": app}
         )
         authorize(
             "eaccounting",

@@ -13,6 +13,8 @@ import requests
 
 from ledgerbridge.authorize import AuthorizationError, authorize
 from ledgerbridge.config_files import read_config
+from ledgerbridge_testkit import emulator_config
+from ledgerbridge_testkit.live_token import redeem
 
 from .conftest import write_json
 
@@ -57,32 +59,19 @@ def test_given_an_exact_app_when_authorized_then_the_config_holds_working_tokens
 
 
 def test_given_an_eaccounting_app_when_authorized_then_the_refresh_token_can_be_exchanged(tmp_path: Path, eaccounting):
-    start = eaccounting.start_line
-    path = write_json(
-        tmp_path / "ea.json",
-        {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": app_only(eaccounting)},
-    )
+    path = write_json(tmp_path / "ea.json", {**emulator_config(eaccounting), "credentials": app_only(eaccounting)})
 
     authorize("eaccounting", path, port=0, open_browser=follow)
 
     credentials = read_config(path)["credentials"]
-    answer = requests.post(
-        f"{start['identity_url']}/connect/token",
-        data={"grant_type": "refresh_token", "refresh_token": credentials["refresh_token"], **app_only(eaccounting)},
-        timeout=30,
-    )
+    answer = redeem(eaccounting, {**app_only(eaccounting), "refresh_token": credentials["refresh_token"]})
     assert answer.ok
 
 
 def test_given_a_redirect_with_a_foreign_state_when_authorizing_then_it_is_refused_and_nothing_is_stored(
     tmp_path: Path, eaccounting
 ):
-    start = eaccounting.start_line
-    original = {
-        "api_url": start["api_url"],
-        "identity_url": start["identity_url"],
-        "credentials": app_only(eaccounting),
-    }
+    original = {**emulator_config(eaccounting), "credentials": app_only(eaccounting)}
     path = write_json(tmp_path / "ea.json", original)
 
     def forged(url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledgerbridge.cli import main
+from ledgerbridge_testkit import emulator_config
 
 from .conftest import write_connections, write_json
 
@@ -12,12 +13,8 @@ from .conftest import write_connections, write_json
 def test_given_a_revoked_refresh_token_when_synced_then_the_advice_names_ledgerbridge_authorize_with_the_file(
     tmp_path: Path, eaccounting, fake_connectors, capsys
 ):
-    start = eaccounting.start_line
     credentials = {**eaccounting.credentials, "refresh_token": "revoked-long-ago-0123456789"}
-    source = write_json(
-        tmp_path / "eaccounting.json",
-        {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": credentials},
-    )
+    source = write_json(tmp_path / "eaccounting.json", {**emulator_config(eaccounting), "credentials": credentials})
     write_json(tmp_path / "recorder.json", {"credentials": {"refresh_token": "d1"}})
     connection = {
         "name": "customers",

@@ -14,32 +14,18 @@ import requests
 from ledgerbridge.cli import main
 from ledgerbridge.config_files import read_config
 from ledgerbridge.state_store import StateStore
+from ledgerbridge_testkit import emulator_config
+from ledgerbridge_testkit.live_token import redeem
 
 from .conftest import write_connections, write_json
-
-
-def refresh(identity_url: str, credentials: dict) -> requests.Response:
-    return requests.post(
-        f"{identity_url}/connect/token",
-        data={
-            "grant_type": "refresh_token",
-            "refresh_token": credentials["refresh_token"],
-            "client_id": credentials["client_id"],
-            "client_secret": credentials["client_secret"],
-        },
-        timeout=30,
-    )
 
 
 def test_given_a_destination_that_stops_halfway_when_synced_then_tokens_and_committed_state_survive_and_a_rerun_resumes(
     tmp_path: Path, eaccounting, fake_connectors, ledgerbridge_home, capsys
 ):
-    start = eaccounting.start_line
+    start = emulator_config(eaccounting)
     original = dict(eaccounting.credentials)
-    source_config = write_json(
-        tmp_path / "eaccounting.json",
-        {"api_url": start["api_url"], "identity_url": start["identity_url"], "credentials": original},
-    )
+    source_config = write_json(tmp_path / "eaccounting.json", start)
     destination_config = tmp_path / "recorder.json"
     connections = write_connections(
         tmp_path / "connections.yaml",
@@ -59,7 +45,7 @@ def test_given_a_destination_that_stops_halfway_when_synced_then_tokens_and_comm
         },
     )
     # The fake destination stops on the first article the API lists (read here on the source's chain, kept in its file).
-    token = refresh(start["identity_url"], original)
+    token = redeem(eaccounting, original)
     assert token.ok
     original = {**original, "refresh_token": token.json()["refresh_token"]}
     write_json(source_config, {**read_config(source_config), "credentials": original})
@@ -81,7 +67,7 @@ def test_given_a_destination_that_stops_halfway_when_synced_then_tokens_and_comm
     kept = read_config(source_config)["credentials"]
     assert kept["refresh_token"] != original["refresh_token"]
     assert stat.S_IMODE(source_config.stat().st_mode) == 0o600
-    assert refresh(start["identity_url"], original).status_code == 400, "the old token is dead"
+    assert redeem(eaccounting, original).status_code == 400, "the old token is dead"
     # … and so does the destination's, without the mapping laid over it by the connection file.
     assert read_config(destination_config) == {"credentials": {"refresh_token": "d1+"}, "crash_at": first_article}
     assert kept["refresh_token"] not in output and original["client_secret"] not in output
@@ -99,4 +85,4 @@ def test_given_a_destination_that_stops_halfway_when_synced_then_tokens_and_comm
     rows = {cell[2].strip(): cell[3].strip() for cell in cells}
     assert rows["customers"] == "0", "customers resume from the committed state: nothing new to read"
     assert int(rows["articles"]) >= 1
-    assert refresh(start["identity_url"], read_config(source_config)["credentials"]).ok, "the kept token still works"
+    assert redeem(eaccounting, read_config(source_config)["credentials"]).ok, "the kept token still works"

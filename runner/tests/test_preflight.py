@@ -10,17 +10,14 @@ import pytest
 import yaml
 
 from ledgerbridge.cli import main
+from ledgerbridge_testkit import emulator_config
 
 from .conftest import write_connections
 
 
 def _orders_files(folder: Path, exact, eaccounting, mapping: dict, source_extra: dict, destination_extra: dict) -> Path:
-    start = exact.start_line
-    source = {"base_url": start["base_url"], "divisions": [start["division"]], "credentials": exact.credentials}
-    ea = eaccounting.start_line
-    destination = {"api_url": ea["api_url"], "identity_url": ea["identity_url"], "credentials": eaccounting.credentials}
-    (folder / "exact.json").write_text(json.dumps(_merge(source, source_extra)))
-    (folder / "eaccounting.json").write_text(json.dumps(_merge(destination, destination_extra)))
+    (folder / "exact.json").write_text(json.dumps(_merge(emulator_config(exact), source_extra)))
+    (folder / "eaccounting.json").write_text(json.dumps(_merge(emulator_config(eaccounting), destination_extra)))
     connection = {
         "name": "orders",
         "source": {"connector": "source-exact-online", "config": "exact.json"},

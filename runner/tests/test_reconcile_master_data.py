@@ -18,6 +18,7 @@ from emulator_kit.process import EmulatorProcess
 from ledgerbridge.authorize import authorize
 from ledgerbridge.config_files import write_config_atomically
 from ledgerbridge_mappings.eaccounting_to_exact.rules.items import SalesPriceRules
+from ledgerbridge_testkit import emulator_config
 
 from .reconcile_company import follow_consent, person_session
 
@@ -39,11 +40,7 @@ class Books:
         self.exact_api, self.exact_url = person_session(exact, folder, "exact-online")
         secrets = folder / "secrets"
         secrets.mkdir(mode=0o700)
-        ea = eaccounting.start_line
-        write_config_atomically(
-            secrets / "eaccounting-source.json",
-            {"api_url": ea["api_url"], "identity_url": ea["identity_url"], "credentials": eaccounting.credentials},
-        )
+        write_config_atomically(secrets / "eaccounting-source.json", emulator_config(eaccounting))
         start = exact.start_line
         app = {k: exact.credentials[k] for k in ("client_id", "client_secret")}
         write_config_atomically(

@@ -6,16 +6,15 @@ import contextlib
 import io
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from eaccounting_client import EAccountingClient
-from ledgerbridge_testkit import Output, console_script, run_connector
-
-from .conftest import Emulator
+from emulator_kit.process import EmulatorProcess
+from ledgerbridge_testkit import Output, console_script, emulator_config, run_connector
 
 CATALOG = Path(__file__).parent / "configured_catalog.json"
 
@@ -41,27 +40,26 @@ def run(
 
 
 @pytest.fixture
-def fresh_emulator() -> Emulator:
-    instance = Emulator()
-    yield instance
-    instance.stop()
+def fresh_emulator() -> Iterator[EmulatorProcess]:
+    with EmulatorProcess("eaccounting-emulator") as instance:
+        yield instance
 
 
 def test_given_the_emulator_when_check_then_succeeded(tmp_path, fresh_emulator):
-    output = run(tmp_path, "check", fresh_emulator.config())
+    output = run(tmp_path, "check", emulator_config(fresh_emulator))
     assert output.returncode == 0
     assert output.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
 
 
 def test_given_a_changed_customer_when_second_incremental_run_then_only_that_customer_is_read(tmp_path, fresh_emulator):
-    first = run(tmp_path, "read", fresh_emulator.config(), ["customers", "orders"])
+    first = run(tmp_path, "read", emulator_config(fresh_emulator), ["customers", "orders"])
     assert first.returncode == 0, first.errors()
     customers = first.records_of("customers")
     assert len(customers) > 1
     rotated = first.last_config()
     assert rotated is not None
 
-    requests.post(f"{fresh_emulator.root}/_emulator/clock", json={"advance": 60}, timeout=10)
+    fresh_emulator.advance_clock(60)
     with contextlib.redirect_stdout(io.StringIO()):
         client = EAccountingClient(rotated)
         target = client.get(f"customers/{customers[0]['Id']}")
@@ -77,7 +75,7 @@ def test_given_a_changed_customer_when_second_incremental_run_then_only_that_cus
 def test_given_rotation_in_first_run_when_second_run_uses_the_control_message_config_then_it_authenticates(
     tmp_path, fresh_emulator
 ):
-    original = fresh_emulator.config()
+    original = emulator_config(fresh_emulator)
     first = run(tmp_path, "read", original, ["units"])
     assert first.returncode == 0
     assert len(first.of_type("CONTROL")) == 1

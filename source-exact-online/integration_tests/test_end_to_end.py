@@ -11,14 +11,23 @@ from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder, ConfiguredAirbyteStreamBuilder
 from airbyte_cdk.test.entrypoint_wrapper import read
 
+from emulator_kit.process import EmulatorProcess
 from exact_online_client import ExactOnlineClient
-from integration_tests.emulator import EmulatedClock, RunningEmulator
-from ledgerbridge_testkit import Output, console_script
+from ledgerbridge_testkit import EmulatedClock, Output, console_script, emulator_config
 from ledgerbridge_testkit import run_connector as run_process
 from source_exact_online import SourceExactOnline
 from source_exact_online.endpoints import ENDPOINTS
 
 STREAMS = list(ENDPOINTS)
+
+
+def all_divisions(emulator: EmulatorProcess) -> dict[str, Any]:
+    """The emulator's config with no division chosen: the source reads every division the token sees."""
+    return {**emulator_config(emulator), "divisions": []}
+
+
+def division_of(emulator: EmulatorProcess) -> int:
+    return int(emulator_config(emulator)["divisions"][0])
 
 
 def _catalog(tmp_path: Path) -> Path:
@@ -58,23 +67,23 @@ def run_connector(tmp_path: Path, command: str, config: dict[str, Any], *, state
 
 
 def test_given_rotated_tokens_from_the_first_run_when_second_run_uses_them_then_it_succeeds(emulator, tmp_path):
-    first = run_connector(tmp_path, "check", emulator.config())
+    first = run_connector(tmp_path, "check", all_divisions(emulator))
     assert first.of_type("CONNECTION_STATUS")[0]["connectionStatus"]["status"] == "SUCCEEDED"
     rotated = first.last_config()
-    assert rotated["credentials"]["refresh_token"] != emulator.start_line["credentials"]["refresh_token"]
+    assert rotated["credentials"]["refresh_token"] != emulator.credentials["refresh_token"]
 
     second = run_connector(tmp_path, "read", rotated)
     assert not second.errors()
     assert second.record_counts()["accounts"] > 0
 
     # The first refresh token is spent: replaying it is what users see when rotated tokens are not stored.
-    stale = run_connector(tmp_path, "read", emulator.config())
+    stale = run_connector(tmp_path, "read", all_divisions(emulator))
     assert stale.errors()[0]["failure_type"] == "config_error"
     assert "Re-authorise" in stale.errors()[0]["message"]
 
 
 def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync_reads_only_those(emulator, tmp_path):
-    first = run_connector(tmp_path, "read", emulator.config())
+    first = run_connector(tmp_path, "read", all_divisions(emulator))
     assert not first.errors(), first.errors()
     assert first.record_counts()["accounts"] > 1
     assert first.record_counts()["addresses"] >= first.record_counts()["accounts"], (
@@ -85,8 +94,8 @@ def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync
     writer = ExactOnlineClient(json.loads(json.dumps(config)))
     account = first.records_of("accounts")[0]
     item = first.records_of("items")[0]
-    writer.update("crm/Accounts", account["ID"], {"Name": "Renamed between syncs"}, division=emulator.division)
-    writer.delete("logistics/Items", item["ID"], division=emulator.division)
+    writer.update("crm/Accounts", account["ID"], {"Name": "Renamed between syncs"}, division=division_of(emulator))
+    writer.delete("logistics/Items", item["ID"], division=division_of(emulator))
     config = json.loads(json.dumps(writer.authenticator._connector_config))
 
     second = run_connector(tmp_path, "read", config, state=first.final_states())
@@ -105,17 +114,17 @@ def test_given_a_first_sync_when_records_change_and_are_deleted_then_second_sync
 def test_given_a_60_per_minute_window_on_a_fast_clock_when_reading_many_pages_then_no_429(tmp_path):
     # Slow enough that more than 60 calls fit in one emulated minute even on a loaded machine, so pacing must act.
     speed = 3.0
-    emulator = RunningEmulator("--clock-speed", str(speed), "--scale", "80")
+    emulator = EmulatorProcess("exact-online-emulator", "--clock-speed", str(speed), "--scale", "80")
     try:
-        source = SourceExactOnline(clock=EmulatedClock(emulator, speed))
+        source = SourceExactOnline(clock=EmulatedClock(speed, emulator))
         streams = ["sales_orders", "sales_invoices", "goods_deliveries", "accounts", "transaction_lines"]
         catalog = CatalogBuilder()
         for name in streams:
             catalog = catalog.with_stream(
                 ConfiguredAirbyteStreamBuilder().with_name(name).with_sync_mode(SyncMode.full_refresh)
             )
-        output = read(source, emulator.config(), catalog.build())
-        log = [entry for entry in emulator.requests_log() if f"/api/v1/{emulator.division}/" in entry["path"]]
+        output = read(source, all_divisions(emulator), catalog.build())
+        log = [entry for entry in emulator.requests_log() if f"/api/v1/{division_of(emulator)}/" in entry["path"]]
     finally:
         emulator.stop()
 

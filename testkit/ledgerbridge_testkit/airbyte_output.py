@@ -68,6 +68,25 @@ class Output:
         """The ERROR traces: what the platform shows as the run's failure (message, failure type)."""
         return [m["trace"]["error"] for m in self.of_type("TRACE") if m["trace"]["type"] == "ERROR"]
 
+    def connection_statuses(self) -> list[str]:
+        """What ``check`` answered: SUCCEEDED or FAILED, once per run."""
+        return [m["connectionStatus"]["status"] for m in self.of_type("CONNECTION_STATUS")]
+
+    def spec(self) -> dict[str, Any]:
+        (message,) = self.of_type("SPEC")
+        spec: dict[str, Any] = message["spec"]
+        return spec
+
+    def catalog(self) -> dict[str, Any]:
+        (message,) = self.of_type("CATALOG")
+        catalog: dict[str, Any] = message["catalog"]
+        return catalog
+
+    def describe(self) -> str:
+        """For assertion messages: the errors and the end of stderr, never the config."""
+        messages = [error.get("message", "") for error in self.errors()]
+        return f"exit {self.returncode}; errors {messages}; stderr tail: {self.stderr[-1500:]}"
+
     def final_states(self) -> list[dict[str, Any]]:
         """The last STATE per stream: what the platform hands the next run."""
         latest: dict[str, dict[str, Any]] = {}
