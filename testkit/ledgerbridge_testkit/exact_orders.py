@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import requests
 
+from .live_token import live_credentials
 from .runner_process import ORDER_REFERENCE
 
 if TYPE_CHECKING:
@@ -36,11 +37,12 @@ class ExactOrderDesk:
                 open_browser=lambda url: requests.get(url, timeout=30).raise_for_status(),
                 announce=lambda text: None,
             )
+        self.exact = exact
+        self.credentials: dict[str, str] = config["credentials"]
         self.api = f"{start['base_url']}/api/v1/{self.division}"
         self.session = requests.Session()
-        self.session.headers.update(
-            {"Authorization": f"Bearer {config['credentials']['access_token']}", "Accept": "application/json"}
-        )
+        self.session.headers["Accept"] = "application/json"
+        self._use(self.credentials["access_token"])
         seeded = [o for o in exact.dump()["salesorder/SalesOrders"] if o.get("Division") == self.division]
         lines = [
             line
@@ -57,6 +59,10 @@ class ExactOrderDesk:
             "SalesOrderLines": [{"Item": item, "Quantity": quantity} for item in self.items],
         }
         response = self.session.post(f"{self.api}/salesorder/SalesOrders", json=body, timeout=30)
+        if response.status_code == 401:  # Exact's access tokens last 10 minutes; a person's app refreshes and retries
+            self.credentials = live_credentials(self.exact, self.credentials)
+            self._use(self.credentials["access_token"])
+            response = self.session.post(f"{self.api}/salesorder/SalesOrders", json=body, timeout=30)
         if response.status_code != 201:
             raise RuntimeError(f"Exact refused the order: {response.status_code} {response.text[:300]}")
         number = response.json()["d"].get("OrderNumber")
@@ -69,6 +75,9 @@ class ExactOrderDesk:
             body = read.json()["d"]
             number = (body["results"][0] if "results" in body else body)["OrderNumber"]
         return int(number)
+
+    def _use(self, access_token: str) -> None:
+        self.session.headers["Authorization"] = f"Bearer {access_token}"
 
 
 def order_reference(number: int) -> str:
