@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from eaccounting_client import InvalidConfigError, parse_config
 from ledgerbridge_mappings import EAccountingRules
 from ledgerbridge_write_safety.settings_errors import invalid_settings
+from ledgerbridge_writer import configured_in_flight
 
 from .spec import MAPPING_PROPERTY
 
@@ -41,10 +42,7 @@ class DestinationConfig:
             self.rules = EAccountingRules.model_validate(config.get(MAPPING_PROPERTY) or {})
         except ValidationError as error:
             raise ConfigError("Invalid mapping rules — " + invalid_settings(error, MAPPING_PROPERTY)) from None
-        in_flight = config.get("max_concurrent_writes", DEFAULT_CONCURRENT_WRITES)
-        if isinstance(in_flight, bool) or not isinstance(in_flight, int) or not 1 <= in_flight <= MAX_CONCURRENT_WRITES:
-            raise ConfigError(
-                "Invalid destination configuration — max_concurrent_writes: "
-                f"must be a whole number from 1 to {MAX_CONCURRENT_WRITES}"
-            )
-        self.max_concurrent_writes: int = in_flight
+        try:
+            self.max_concurrent_writes = configured_in_flight(config, DEFAULT_CONCURRENT_WRITES, MAX_CONCURRENT_WRITES)
+        except ValueError as error:
+            raise ConfigError(f"Invalid destination configuration — {error}") from None

@@ -15,6 +15,7 @@ from destination_exact_online.spec import MAPPING_PROPERTY
 from exact_online_client import InvalidConfigError, parse_config
 from ledgerbridge_mappings import ExactRules
 from ledgerbridge_write_safety.settings_errors import invalid_settings
+from ledgerbridge_writer import configured_in_flight
 
 # Exact's 60 calls a minute per division is reached by one write at a time whenever a call takes under a second.
 DEFAULT_CONCURRENT_WRITES = 1
@@ -41,10 +42,10 @@ class DestinationConfig:
         else:
             raise ConfigError("division: must be a positive division number, or empty for the current division")
         self.dry_run = bool(config.get("dry_run", False))
-        in_flight = config.get("max_concurrent_writes", DEFAULT_CONCURRENT_WRITES)
-        if isinstance(in_flight, bool) or not isinstance(in_flight, int) or not 1 <= in_flight <= MAX_CONCURRENT_WRITES:
-            raise ConfigError(f"max_concurrent_writes: must be a whole number from 1 to {MAX_CONCURRENT_WRITES}")
-        self.max_concurrent_writes = in_flight
+        try:
+            self.max_concurrent_writes = configured_in_flight(config, DEFAULT_CONCURRENT_WRITES, MAX_CONCURRENT_WRITES)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
         try:
             self.rules = ExactRules.model_validate(config.get(MAPPING_PROPERTY) or {})
         except ValidationError as error:

@@ -1,7 +1,7 @@
 """ledgerbridge-writer-core: the generic half of the ledgerbridge destinations (see README.md)."""
 
 from .activity import ActivityEntry, Outcome, WriteResult, json_log, log_message
-from .concurrency import WriteConcurrency
+from .concurrency import WriteConcurrency, configured_in_flight
 from .counters import SyncCounters
 from .disk_map import DiskMap
 from .links import UnresolvedLink, resolve_links, set_path
@@ -26,6 +26,7 @@ __all__ = [
     "WriteOutcomeUnknown",
     "WriteResult",
     "Writer",
+    "configured_in_flight",
     "json_log",
     "log_message",
     "resolve_links",

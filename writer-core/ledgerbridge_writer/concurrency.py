@@ -7,10 +7,12 @@ independent records, never more than that many per endpoint and never more than 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 SEQUENTIAL = 1
+SETTING = "max_concurrent_writes"  # the destinations' config key
 
 
 def _never_throttled(endpoint: str) -> int:
@@ -37,3 +39,11 @@ class WriteConcurrency:
     @property
     def sequential(self) -> bool:
         return self.max_in_flight == SEQUENTIAL
+
+
+def configured_in_flight(config: Mapping[str, Any], default: int, maximum: int) -> int:
+    """The destination's ``max_concurrent_writes`` setting (``default`` when absent); ``ValueError`` names the key."""
+    value = config.get(SETTING, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not SEQUENTIAL <= value <= maximum:
+        raise ValueError(f"{SETTING}: must be a whole number from {SEQUENTIAL} to {maximum}")
+    return value
