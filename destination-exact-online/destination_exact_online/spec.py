@@ -31,8 +31,9 @@ def spec_dict() -> dict[str, Any]:
         "How eAccounting customers, articles, stock and orders become Exact accounts, items, stock counts and goods "
         "deliveries. Every setting has a default; see the docs page for a reference with examples."
     )
-    mapping["order"] = 4
-    spec["connectionSpecification"]["properties"][MAPPING_PROPERTY] = mapping
+    properties = spec["connectionSpecification"]["properties"]
+    mapping["order"] = 1 + max(field.get("order", 0) for field in properties.values())  # the form shows it last
+    properties[MAPPING_PROPERTY] = mapping
     return spec
 
 

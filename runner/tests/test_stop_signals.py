@@ -23,6 +23,8 @@ from ledgerbridge_testkit.runner_process import (
 )
 
 MID_SYNC_ORDERS = 10
+# A real round trip: with writes overlapping, the rest of the sync still takes seconds after the tenth order.
+ROUND_TRIP = "0.4"
 
 
 def _orders_expected(exact: EmulatorProcess) -> int:
@@ -45,7 +47,7 @@ def test_given_a_sync_writing_when_its_pid_alone_gets_a_stop_signal_then_it_exit
 ):
     with (
         EmulatorProcess("exact-online-emulator", "--scale", "3", "--minutely-limit", "0") as exact,
-        EmulatorProcess("eaccounting-emulator") as eaccounting,
+        EmulatorProcess("eaccounting-emulator", "--latency-seconds", ROUND_TRIP) as eaccounting,
     ):
         connections = write_orders_connection(tmp_path / "files", exact, eaccounting)
         home = tmp_path / "home"
@@ -74,7 +76,7 @@ def test_given_a_sync_writing_when_the_runner_is_killed_then_no_connector_surviv
 ):
     with (
         EmulatorProcess("exact-online-emulator", "--scale", "3", "--minutely-limit", "0") as exact,
-        EmulatorProcess("eaccounting-emulator") as eaccounting,
+        EmulatorProcess("eaccounting-emulator", "--latency-seconds", ROUND_TRIP) as eaccounting,
     ):
         connections = write_orders_connection(tmp_path / "files", exact, eaccounting)
         home, temporary = tmp_path / "home", tmp_path / "tmp"
@@ -94,7 +96,7 @@ def test_given_a_sync_writing_when_the_runner_is_killed_then_no_connector_surviv
         delivered, duplicates = _rerun_and_count(home, connections, eaccounting)
         expected = _orders_expected(exact)
 
-    assert len(connectors) == 2
+    assert connectors, "no connector was running when the runner was killed"  # the source may be done reading
     assert survivors == []
     assert left_behind == []
     assert writes_later == writes_after, "an orphaned destination kept writing"
