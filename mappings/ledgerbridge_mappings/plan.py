@@ -6,6 +6,7 @@ destinations only read them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -73,6 +74,18 @@ class RecordPlan:
     writes: list[PlannedWrite] = field(default_factory=list)
     errors: list[MappingError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def built(cls, source_ref: SourceRef, fill: Callable[[RecordPlan], None]) -> RecordPlan:
+        """The plan ``fill`` makes for one record; a ``RecordRejected`` it raises fails the record, with nothing to
+        send (a refused record must not leave half its writes behind)."""
+        plan = cls(source_ref)
+        try:
+            fill(plan)
+        except RecordRejected as rejected:
+            plan.writes.clear()
+            plan.fail(rejected.field, rejected.message)
+        return plan
 
     @property
     def ok(self) -> bool:

@@ -61,13 +61,7 @@ class AccountPlanner:
         self._planned: set[str] = set()
 
     def plan_customer(self, record: Mapping[str, Any], stream: str = "customers") -> RecordPlan:
-        plan = RecordPlan(source_ref(stream, record, "CustomerNumber"))
-        try:
-            self._plan(record, plan)
-        except RecordRejected as rejected:
-            plan.writes.clear()
-            plan.fail(rejected.field, rejected.message)
-        return plan
+        return RecordPlan.built(source_ref(stream, record, "CustomerNumber"), lambda plan: self._plan(record, plan))
 
     # ------------------------------------------------------------------------------------------------ the rules
 

@@ -76,13 +76,7 @@ class ItemPlanner:
         self.planned: dict[str, PlannedItem] = {}
 
     def plan_article(self, record: Mapping[str, Any], stream: str = "articles") -> RecordPlan:
-        plan = RecordPlan(source_ref(stream, record, "Number"))
-        try:
-            self._plan(record, plan)
-        except RecordRejected as rejected:
-            plan.writes.clear()
-            plan.fail(rejected.field, rejected.message)
-        return plan
+        return RecordPlan.built(source_ref(stream, record, "Number"), lambda plan: self._plan(record, plan))
 
     def _plan(self, record: Mapping[str, Any], plan: RecordPlan) -> None:
         rules, ref = self.rules, plan.source_ref

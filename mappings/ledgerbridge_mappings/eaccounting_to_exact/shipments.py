@@ -49,13 +49,7 @@ class GoodsDeliveryPlanner:
         self._planned: dict[str, float] = {}  # order line ID → quantity delivered by writes planned in this sync
 
     def plan_order(self, record: Mapping[str, Any], stream: str = "orders") -> RecordPlan:
-        plan = RecordPlan(source_ref(stream, record, "Number"))
-        try:
-            self._plan(record, plan)
-        except RecordRejected as rejected:
-            plan.writes.clear()
-            plan.fail(rejected.field, rejected.message)
-        return plan
+        return RecordPlan.built(source_ref(stream, record, "Number"), lambda plan: self._plan(record, plan))
 
     def _skip(self, plan: RecordPlan, reason: str, target_id: str | None = None) -> None:
         plan.writes.append(

@@ -80,13 +80,7 @@ class StockCountPlanner:
     def add_article(self, record: Mapping[str, Any], stream: str = "articles") -> RecordPlan:
         """Plan one article's stock. The plan has no writes when its line joins the batch, a skip with the reason
         when Exact already holds the quantity or the article is not a stock item, or an error naming the field."""
-        plan = RecordPlan(source_ref(stream, record, "Number"))
-        try:
-            self._add(record, plan)
-        except RecordRejected as rejected:
-            plan.writes.clear()
-            plan.fail(rejected.field, rejected.message)
-        return plan
+        return RecordPlan.built(source_ref(stream, record, "Number"), lambda plan: self._add(record, plan))
 
     def _add(self, record: Mapping[str, Any], plan: RecordPlan) -> None:
         ref = plan.source_ref

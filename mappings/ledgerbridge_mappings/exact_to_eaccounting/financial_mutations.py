@@ -52,13 +52,7 @@ class FinancialMutationPlanner:
         first = lines[0] if lines else {}
         number = first.get("EntryNumber")
         ref = SourceRef(stream, clean(first.get("EntryID")), str(number) if number is not None else None)
-        plan = RecordPlan(ref)
-        try:
-            self._plan(lines, ref, plan)
-        except RecordRejected as rejected:
-            plan.writes.clear()
-            plan.fail(rejected.field, rejected.message)
-        return plan
+        return RecordPlan.built(ref, lambda plan: self._plan(lines, ref, plan))
 
     def _plan(self, lines: Sequence[Mapping[str, Any]], ref: SourceRef, plan: RecordPlan) -> None:
         if not lines:
