@@ -116,16 +116,17 @@ class StateStore:
                 (time.time(), outcome, json.dumps(summary), run_id, connection),
             )
 
-    def last_runs(self, connection: str, limit: int) -> list[RunRow]:
-        """The connection's ``limit`` most recent runs, newest first."""
+    def last_runs(self, connection: str, limit: int, *, finished: bool = False) -> list[RunRow]:
+        """The connection's ``limit`` most recent runs (only those that stored a summary when ``finished``), newest
+        first."""
         rows = self._db.execute(
             "SELECT run_id, connection, started_at, finished_at, outcome, summary FROM runs"
-            " WHERE connection = ? ORDER BY started_at DESC, run_id DESC LIMIT ?",
-            (connection, limit),
+            " WHERE connection = ? AND (? = 0 OR summary IS NOT NULL) ORDER BY started_at DESC, run_id DESC LIMIT ?",
+            (connection, int(finished), limit),
         ).fetchall()
         return [
-            RunRow(run_id, name, started, finished, outcome, json.loads(summary) if summary else None)
-            for run_id, name, started, finished, outcome, summary in rows
+            RunRow(run_id, name, started, finished_at, outcome, _summary(summary))
+            for run_id, name, started, finished_at, outcome, summary in rows
         ]
 
     def outcome_counts(self, connection: str) -> dict[str, int]:
@@ -138,16 +139,16 @@ class StateStore:
 
     def recent_runs(self, connection: str, limit: int) -> list[dict[str, Any]]:
         """The summaries of the connection's last finished runs, newest first."""
-        rows = self._db.execute(
-            "SELECT summary FROM runs WHERE connection = ? AND summary IS NOT NULL ORDER BY started_at DESC LIMIT ?",
-            (connection, limit),
-        ).fetchall()
-        found = []
-        for (text,) in rows:
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(value, dict):
-                found.append(value)
-        return found
+        rows = self.last_runs(connection, limit, finished=True)
+        return [row.summary for row in rows if isinstance(row.summary, dict)]
+
+
+def _summary(text: str | None) -> dict[str, Any] | None:
+    """A stored run summary; one that cannot be read (a run that died mid-write) counts as none."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
