@@ -100,7 +100,7 @@ class ExactOnlineTarget(Target):
         for write in work.writes:
             if write.target_collection == "crm/Accounts" and write.action is Action.CREATE and "Code" in write.body:
                 code = code_key(write.body["Code"])
-                holder = self.lookups.accounts.by_code.get(code or "")
+                holder = self.lookups.accounts.by_number.get(code or "")
                 if holder is not None:
                     failures.append(
                         RecordFailure(

@@ -7,7 +7,7 @@ import calendar
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from exact_online_emulator.edm import ConversionError, normalise_guid, parse_local_datetime, wire_date_ms
 from exact_online_emulator.exceptions import BadRequest
@@ -51,6 +51,16 @@ class CompiledFilter:
     predicate: Callable[[Row], bool]
     fields: set[str] = field(default_factory=set)
     timestamp_floor: int | None = None  # rows need Timestamp > floor (lets sync paging bisect)
+
+
+_Literal = TypeVar("_Literal")
+
+
+def _typed_literal(token: Token, edm: str, parse: Callable[[str], _Literal]) -> _Literal:
+    try:
+        return parse(token.text)
+    except ConversionError:
+        raise BadRequest(f"Unrecognized 'Edm.{edm}' literal '{token.text}' at position {token.position}.") from None
 
 
 def _tokenize(text: str) -> list[Token]:
@@ -164,20 +174,10 @@ class _Parser:
             value = token.text[1:-1].replace("''", "'")
             return Operand(lambda row, v=value: v, "String", literal=value)
         if token.kind == "guid":
-            try:
-                value = normalise_guid(token.text[5:-1])
-            except ConversionError:
-                raise BadRequest(
-                    f"Unrecognized 'Edm.Guid' literal '{token.text}' at position {token.position}."
-                ) from None
+            value = _typed_literal(token, "Guid", lambda text: normalise_guid(text[5:-1]))
             return Operand(lambda row, v=value: v, "Guid", literal=value)
         if token.kind == "datetime":
-            try:
-                local = parse_local_datetime(token.text[9:-1])
-            except ConversionError:
-                raise BadRequest(
-                    f"Unrecognized 'Edm.DateTime' literal '{token.text}' at position {token.position}."
-                ) from None
+            local = _typed_literal(token, "DateTime", lambda text: parse_local_datetime(text[9:-1]))
             value = calendar.timegm(local.timetuple()) * 1000 + local.microsecond // 1000
             return Operand(lambda row, v=value: v, "DateTime", literal=value)
         if token.kind == "number":

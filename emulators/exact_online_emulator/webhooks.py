@@ -296,12 +296,14 @@ class WebhookHub:
                     # Short waits: the emulated clock can be moved forward from outside at any time.
                     self._wake.wait(timeout=0.05)
                 delivery = heapq.heappop(self._queue)
+                # The retry is due counted from the attempt, not from its answer: a slow callback cannot delay it.
+                attempted_at = self.clock.time()
             status = _post(delivery.url, delivery.body)
             if status in (200, 201) or delivery.attempt >= RETRIES:
                 continue
             attempt = delivery.attempt + 1
             with self._lock:
-                self._enqueue(_Delivery(self.clock.time() + 60 * 2**attempt, 0, delivery.url, delivery.body, attempt))
+                self._enqueue(_Delivery(attempted_at + 60 * 2**attempt, 0, delivery.url, delivery.body, attempt))
 
     # ----------------------------------------------------------------- state
     def snapshot(self) -> dict[str, Any]:

@@ -282,13 +282,19 @@ class Backend:
         self.changed()
         return row
 
+    @staticmethod
+    def _addressed(division: Division, entity: Entity, key: str, verb: str) -> Row:
+        """The row a PUT (``U``) or DELETE (``D``) names, refused as Exact does when the verb or the row is missing."""
+        if verb not in entity.verbs:
+            raise MethodNotAllowed(f"{'PUT' if verb == 'U' else 'DELETE'} is not supported on {entity.path}.")
+        row = division.tables[entity.path].get(key)
+        if row is None:
+            raise NotFound("Object not found")
+        return row
+
     def update(self, division: Division, entity: Entity, key: str, body: Any) -> None:
-        if "U" not in entity.verbs:
-            raise MethodNotAllowed(f"PUT is not supported on {entity.path}.")
         with self.lock:
-            old = division.tables[entity.path].get(key)
-            if old is None:
-                raise NotFound("Object not found")
+            old = self._addressed(division, entity, key, "U")
             values, lines = self.convert_body(entity, body, creating=False)
             values.pop(entity.key, None)
             if lines is not None and entity.lines is not None:
@@ -299,12 +305,8 @@ class Backend:
         self.changed()
 
     def delete(self, division: Division, entity: Entity, key: str) -> None:
-        if "D" not in entity.verbs:
-            raise MethodNotAllowed(f"DELETE is not supported on {entity.path}.")
         with self.lock:
-            old = division.tables[entity.path].get(key)
-            if old is None:
-                raise NotFound("Object not found")
+            old = self._addressed(division, entity, key, "D")
             rules.delete(self, division, entity, old)
         self.changed()
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledgerbridge_mappings.shared.match_keys import code_key, email_key, vat_key
+from ledgerbridge_mappings.shared.match_keys import code_key
+from ledgerbridge_mappings.shared.party_index import PartyIndex
 
 Record = Mapping[str, Any]
 
@@ -67,34 +68,16 @@ class CodeIndex:
 
 
 @dataclass(slots=True)
-class ExactAccountIndex:
-    """crm/Accounts by each supported match key; the full record is kept so updates send only what changed."""
-
-    by_email: dict[str, Record] = field(default_factory=dict)
-    by_code: dict[str, Record] = field(default_factory=dict)
-    by_vat: dict[str, Record] = field(default_factory=dict)
+class ExactAccountIndex(PartyIndex[Record]):
+    """crm/Accounts by each supported match key (the first account keeps a shared key); the full record is kept so
+    updates send only what changed."""
 
     @classmethod
     def from_records(cls, records: Iterable[Record]) -> ExactAccountIndex:
         index = cls()
         for record in records:
-            for key, table in (
-                (email_key(record.get("Email")), index.by_email),
-                (code_key(record.get("Code")), index.by_code),
-                (vat_key(record.get("VATNumber")), index.by_vat),
-            ):
-                if key is not None:
-                    table.setdefault(key, record)
+            index.put(record, email=record.get("Email"), number=record.get("Code"), vat=record.get("VATNumber"))
         return index
-
-    def find(self, match_key: str, value: str | None) -> Record | None:
-        if match_key == "email":
-            return self.by_email.get(email_key(value) or "")
-        if match_key == "customer_number":
-            return self.by_code.get(code_key(value) or "")
-        if match_key == "vat_number":
-            return self.by_vat.get(vat_key(value) or "")
-        raise ValueError(f"unknown customer match key {match_key!r}")
 
 
 @dataclass(slots=True)

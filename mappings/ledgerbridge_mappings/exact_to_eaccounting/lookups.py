@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledgerbridge_mappings.shared.match_keys import code_key, email_key, vat_key
+from ledgerbridge_mappings.shared.party_index import PartyIndex
 
 Record = Mapping[str, Any]
 
@@ -38,12 +39,8 @@ class CustomerRef:
 
 
 @dataclass(slots=True)
-class CustomerIndex:
+class CustomerIndex(PartyIndex[CustomerRef]):
     """eAccounting customers by each supported match key."""
-
-    by_email: dict[str, CustomerRef] = field(default_factory=dict)
-    by_number: dict[str, CustomerRef] = field(default_factory=dict)
-    by_vat: dict[str, CustomerRef] = field(default_factory=dict)
 
     @classmethod
     def from_records(cls, records: Iterable[Record]) -> CustomerIndex:
@@ -64,25 +61,13 @@ class CustomerIndex:
 
     def add(self, customer: CustomerRef) -> None:
         # An inactive customer is only a match when no active one shares the key.
-        for key, table in (
-            (customer.email, self.by_email),
-            (customer.customer_number, self.by_number),
-            (customer.vat_number, self.by_vat),
-        ):
-            if key is None:
-                continue
-            present = table.get(key)
-            if present is None or (not present.is_active and customer.is_active):
-                table[key] = customer
-
-    def find(self, match_key: str, value: str | None) -> CustomerRef | None:
-        if match_key == "email":
-            return self.by_email.get(email_key(value) or "")
-        if match_key == "customer_number":
-            return self.by_number.get(code_key(value) or "")
-        if match_key == "vat_number":
-            return self.by_vat.get(vat_key(value) or "")
-        raise ValueError(f"unknown customer match key {match_key!r}")
+        self.put(
+            customer,
+            email=customer.email,
+            number=customer.customer_number,
+            vat=customer.vat_number,
+            replaces=lambda present: customer.is_active and not present.is_active,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,15 +46,22 @@ def _create_sales_item_price(backend: Ledger, division: Division, values: dict[s
     values.setdefault("NumberOfItemsPerUnit", 1.0)
 
 
-def _create_sales_order(backend: Ledger, division: Division, values: dict[str, Any]) -> None:
+def _document_defaults(
+    backend: Ledger, division: Division, values: dict[str, Any], document: str, first_number: int
+) -> None:
+    """What Exact fills in on a sales order or invoice header (``document`` names its Number and Date fields)."""
     values.setdefault("DeliverTo", values.get("OrderedBy"))
     values.setdefault("InvoiceTo", values.get("OrderedBy"))
-    if values.get("OrderNumber") is None:
-        values["OrderNumber"] = division.next_number("order_number", 1)
-    values.setdefault("OrderDate", backend.now_wire())
+    if values.get(f"{document}Number") is None:
+        values[f"{document}Number"] = division.next_number(f"{document.lower()}_number", first_number)
+    values.setdefault(f"{document}Date", backend.now_wire())
     values["Currency"] = document_currency(values.get("Currency"))
-    values.setdefault("ApprovalStatus", 1)
     values.setdefault("Discount", 0.0)
+
+
+def _create_sales_order(backend: Ledger, division: Division, values: dict[str, Any]) -> None:
+    _document_defaults(backend, division, values, "Order", first_number=1)
+    values.setdefault("ApprovalStatus", 1)
     values["ID"] = values["OrderID"]
     values.update(_status_fields(OPEN, OPEN))
     refresh_names(division, "salesorder/SalesOrders", values)
@@ -64,13 +71,7 @@ def _create_sales_invoice(backend: Ledger, division: Division, values: dict[str,
     journal = values.get("Journal")
     if journal and by_code(division, "financial/Journals", journal) is None:
         raise BadRequest(f"Invalid reference: Journal '{journal}' does not exist in financial/Journals.")
-    values.setdefault("DeliverTo", values.get("OrderedBy"))
-    values.setdefault("InvoiceTo", values.get("OrderedBy"))
-    if values.get("InvoiceNumber") is None:
-        values["InvoiceNumber"] = division.next_number("invoice_number", 26000001)
-    values.setdefault("InvoiceDate", backend.now_wire())
-    values["Currency"] = document_currency(values.get("Currency"))
-    values.setdefault("Discount", 0.0)
+    _document_defaults(backend, division, values, "Invoice", first_number=26000001)
     values.setdefault("Type", 8020)
     values["TypeDescription"] = {8020: "Sales invoice", 8021: "Sales credit note"}.get(values["Type"], "Sales invoice")
     values.setdefault("Status", 20)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from ledgerbridge_mappings.exact_to_eaccounting.rules.articles import ArticleRules
 from ledgerbridge_mappings.exact_to_eaccounting.rules.cost_centres import CostCentreRules
@@ -15,7 +15,7 @@ from ledgerbridge_mappings.exact_to_eaccounting.rules.ledger import LedgerRules
 from ledgerbridge_mappings.exact_to_eaccounting.rules.payment_terms import PaymentTermsRules
 from ledgerbridge_mappings.exact_to_eaccounting.rules.shipping import ShippingRules
 from ledgerbridge_mappings.exact_to_eaccounting.rules.vat import VatRules
-from ledgerbridge_mappings.shared.rules.base import RuleModel
+from ledgerbridge_mappings.shared.rules.base import RuleModel, section
 from ledgerbridge_mappings.shared.rules.field_map import FieldMapRules
 
 
@@ -40,84 +40,70 @@ class EAccountingRules(RuleModel):
         },
     )
 
-    documents: DocumentRules = Field(
-        default_factory=DocumentRules,
-        title="Documents",
-        description=(
-            "Which eAccounting document (order, invoice draft, invoice or voucher) an Exact order becomes, which "
-            "statuses qualify, and where the Exact reference goes."
-        ),
-        json_schema_extra={"group": "documents"},
+    documents: DocumentRules = section(
+        DocumentRules,
+        "Documents",
+        "Which eAccounting document (order, invoice draft, invoice or voucher) an Exact order becomes, which "
+        "statuses qualify, and where the Exact reference goes.",
+        "documents",
     )
-    customers: CustomerRules = Field(
-        default_factory=CustomerRules,
-        title="Customers",
-        description=(
-            "How Exact accounts are matched to eAccounting customers, created when missing, and the default debtor."
-        ),
-        json_schema_extra={"group": "customers"},
+    customers: CustomerRules = section(
+        CustomerRules,
+        "Customers",
+        "How Exact accounts are matched to eAccounting customers, created when missing, and the default debtor.",
+        "customers",
     )
-    articles: ArticleRules = Field(
-        default_factory=ArticleRules,
-        title="Articles",
-        description=(
-            "How Exact items on order lines find their eAccounting article, and whether missing ones are created."
-        ),
-        json_schema_extra={"group": "documents"},
+    articles: ArticleRules = section(
+        ArticleRules,
+        "Articles",
+        "How Exact items on order lines find their eAccounting article, and whether missing ones are created.",
+        "documents",
     )
-    vat: VatRules = Field(
-        default_factory=VatRules,
-        title="VAT",
-        description="Which eAccounting VAT code each Exact VAT code or customer country becomes.",
-        json_schema_extra={"group": "vat"},
+    vat: VatRules = section(
+        VatRules, "VAT", "Which eAccounting VAT code each Exact VAT code or customer country becomes.", "vat"
     )
-    payment_terms: PaymentTermsRules = Field(
-        default_factory=PaymentTermsRules,
-        title="Payment terms",
-        description="Which eAccounting terms of payment each Exact payment condition becomes.",
-        json_schema_extra={"group": "payment"},
+    payment_terms: PaymentTermsRules = section(
+        PaymentTermsRules,
+        "Payment terms",
+        "Which eAccounting terms of payment each Exact payment condition becomes.",
+        "payment",
     )
-    shipping: ShippingRules = Field(
-        default_factory=ShippingRules,
-        title="Shipping",
-        description="Delivery methods and how shipping costs become document rows.",
-        json_schema_extra={"group": "shipping"},
+    shipping: ShippingRules = section(
+        ShippingRules, "Shipping", "Delivery methods and how shipping costs become document rows.", "shipping"
     )
-    discounts: DiscountRules = Field(
-        default_factory=DiscountRules,
-        title="Discounts",
-        description="How Exact discounts are read and how an order-level discount not on the lines is written.",
-        json_schema_extra={"group": "discounts"},
+    discounts: DiscountRules = section(
+        DiscountRules,
+        "Discounts",
+        "How Exact discounts are read and how an order-level discount not on the lines is written.",
+        "discounts",
     )
-    currency: CurrencyRules = Field(
-        default_factory=CurrencyRules,
-        title="Currencies",
-        description="The Exact division's own currency and the exchange rates used for documents in other currencies.",
-        json_schema_extra={"group": "currency"},
+    currency: CurrencyRules = section(
+        CurrencyRules,
+        "Currencies",
+        "The Exact division's own currency and the exchange rates used for documents in other currencies.",
+        "currency",
     )
-    ledger: LedgerRules = Field(
-        default_factory=LedgerRules,
-        title="Ledger accounts (vouchers)",
-        description="Receivable and revenue accounts (default and per country) used when orders become vouchers.",
-        json_schema_extra={"group": "ledger"},
+    ledger: LedgerRules = section(
+        LedgerRules,
+        "Ledger accounts (vouchers)",
+        "Receivable and revenue accounts (default and per country) used when orders become vouchers.",
+        "ledger",
     )
-    cost_centres: CostCentreRules = Field(
-        default_factory=CostCentreRules,
-        title="Cost centres",
-        description=(
-            "Which eAccounting dimensions carry Exact cost centres and cost units, and what an unknown one becomes."
-        ),
-        json_schema_extra={"group": "ledger"},
+    cost_centres: CostCentreRules = section(
+        CostCentreRules,
+        "Cost centres",
+        "Which eAccounting dimensions carry Exact cost centres and cost units, and what an unknown one becomes.",
+        "ledger",
     )
-    financial_mutations: FinancialMutationRules = Field(
-        default_factory=FinancialMutationRules,
-        title="Financial mutations",
-        description="How Exact transaction lines become balanced eAccounting vouchers (G/L account map).",
-        json_schema_extra={"group": "ledger"},
+    financial_mutations: FinancialMutationRules = section(
+        FinancialMutationRules,
+        "Financial mutations",
+        "How Exact transaction lines become balanced eAccounting vouchers (G/L account map).",
+        "ledger",
     )
-    field_map: FieldMapRules = Field(
-        default_factory=FieldMapRules,
-        title="Custom fields",
-        description="Extra values copied from Exact record paths into eAccounting bodies, with named transforms.",
-        json_schema_extra={"group": "field_map"},
+    field_map: FieldMapRules = section(
+        FieldMapRules,
+        "Custom fields",
+        "Extra values copied from Exact record paths into eAccounting bodies, with named transforms.",
+        "field_map",
     )
