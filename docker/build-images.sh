@@ -24,28 +24,25 @@ echo "timing wheelhouse $((SECONDS - started))s"
 logs="${LEDGERBRIDGE_CACHE:-/var/cache/ledgerbridge}/build-logs"
 mkdir -p "$logs"
 cd "$ROOT"
-for connector in "${CONNECTORS[@]}"; do
-  image="airbyte/$connector:$TAG"
-  started=$SECONDS
-  # The legacy builder: this engine has no buildx plugin, and the Dockerfiles need nothing BuildKit-only.
-  if ! DOCKER_BUILDKIT=0 docker build --network none --quiet --file "$connector/Dockerfile" \
+
+# build_image NAME DOCKERFILE IMAGE: the legacy builder (this engine has no buildx plugin, and the Dockerfiles need
+# nothing BuildKit-only), no network, the log kept and shown only on failure; prints the build time and size.
+build_image() {
+  local name="$1" dockerfile="$2" image="$3" started=$SECONDS size
+  if ! DOCKER_BUILDKIT=0 docker build --network none --quiet --file "$dockerfile" \
       --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg PIP_INSTALL_OPTIONS=--no-index \
-      --tag "$image" . >"$logs/$connector.log" 2>&1; then
-    cat "$logs/$connector.log" >&2
+      --tag "$image" . >"$logs/$name.log" 2>&1; then
+    cat "$logs/$name.log" >&2
     exit 1
   fi
   size="$(docker image inspect --format '{{.Size}}' "$image")"
   echo "image $image built in $((SECONDS - started))s, size $((size / 1000000)) MB"
+}
+
+for connector in "${CONNECTORS[@]}"; do
+  build_image "$connector" "$connector/Dockerfile" "airbyte/$connector:$TAG"
 done
 
 # The runner with all four connectors inside (`docker run … ledgerbridge/runner serve FILE`).
-started=$SECONDS
 "$ROOT/docker/build-runner-wheelhouse.sh"
-if ! DOCKER_BUILDKIT=0 docker build --network none --quiet --file runner/Dockerfile \
-    --build-arg "BASE_IMAGE=$BASE_IMAGE" --build-arg PIP_INSTALL_OPTIONS=--no-index \
-    --tag "$RUNNER_IMAGE" . >"$logs/runner.log" 2>&1; then
-  cat "$logs/runner.log" >&2
-  exit 1
-fi
-size="$(docker image inspect --format '{{.Size}}' "$RUNNER_IMAGE")"
-echo "image $RUNNER_IMAGE built in $((SECONDS - started))s, size $((size / 1000000)) MB"
+build_image runner runner/Dockerfile "$RUNNER_IMAGE"

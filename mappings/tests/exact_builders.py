@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ledgerbridge_mappings import (
+    Action,
     CodeIndex,
     ExactAccountIndex,
     ExactContactIndex,
     ExactItemIndex,
     ExactLookups,
     ExactRules,
+    PlannedWrite,
+    RecordPlan,
     SalesOrderIndex,
     SalesPriceIndex,
     ShippingMethodIndex,
@@ -234,3 +237,10 @@ def exact_lookups(
 
 def exact_rules(**sections: Any) -> ExactRules:
     return ExactRules.model_validate(sections)
+
+
+def only_write(plan: RecordPlan, collection: str, action: Action) -> PlannedWrite:
+    """The one write a plan makes to ``collection``, which must be ``action``."""
+    [write] = plan.writes_to(collection)
+    assert write.action is action, write
+    return write

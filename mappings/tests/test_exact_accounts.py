@@ -3,7 +3,7 @@ import pytest
 from ledgerbridge_mappings import AccountPlanner, Action
 
 from .builders import guid
-from .exact_builders import ea_customer, ea_private_customer, exact_account, exact_lookups, exact_rules
+from .exact_builders import ea_customer, ea_private_customer, exact_account, exact_lookups, exact_rules, only_write
 
 
 def plan_for(record, *, accounts=(), contacts=(), **sections):
@@ -11,16 +11,10 @@ def plan_for(record, *, accounts=(), contacts=(), **sections):
     return planner.plan_customer(record)
 
 
-def only(plan, collection, action):
-    [write] = plan.writes_to(collection)
-    assert write.action is action, write
-    return write
-
-
 def test_given_a_new_company_when_planned_then_an_account_and_its_contact_linked_to_the_new_account_id():
     plan = plan_for(ea_customer("acme", "SE", CustomerNumber="1001"))
     assert plan.ok, plan.errors
-    account = only(plan, "crm/Accounts", Action.CREATE)
+    account = only_write(plan, "crm/Accounts", Action.CREATE)
     assert account.body == {
         "Name": "Acme AB",
         "Status": "C",
@@ -36,7 +30,7 @@ def test_given_a_new_company_when_planned_then_an_account_and_its_contact_linked
         "VATNumber": "SE556036079301",
         "ChamberOfCommerce": "556036-0793",
     }
-    contact = only(plan, "crm/Contacts", Action.CREATE)
+    contact = only_write(plan, "crm/Contacts", Action.CREATE)
     assert contact.body == {
         "FirstName": "Eva",
         "LastName": "de Vries",
@@ -48,7 +42,7 @@ def test_given_a_new_company_when_planned_then_an_account_and_its_contact_linked
 
 def test_given_a_private_person_when_planned_then_one_account_of_its_own_without_company_identifiers():
     plan = plan_for(ea_private_customer("jan", "NL"))
-    account = only(plan, "crm/Accounts", Action.CREATE)
+    account = only_write(plan, "crm/Accounts", Action.CREATE)
     assert account.body["Name"] == "Jan Jansen"
     assert "VATNumber" not in account.body and "ChamberOfCommerce" not in account.body
     assert plan.writes_to("crm/Contacts") == []
@@ -72,7 +66,7 @@ def test_given_a_matching_account_and_updates_off_when_planned_then_skipped_nami
         contacts=[EVA],
         customers={"match_key": match_key},
     )
-    write = only(plan, "crm/Accounts", Action.SKIP)
+    write = only_write(plan, "crm/Accounts", Action.SKIP)
     assert write.target_id == existing["ID"] and "1001" in write.reason and "updating is off" in write.reason
     assert plan.writes_to("crm/Contacts") == []
 
@@ -81,7 +75,7 @@ def test_given_a_matched_company_without_any_contact_and_updates_off_when_planne
     """A sync stopped between the account and its contact: the rerun completes the pair instead of skipping it."""
     existing = exact_account("acme", Code="              1001", Email="billing@acme.example")
     plan = plan_for(ea_customer("acme", "SE", CustomerNumber="1001"), accounts=[existing])
-    contact = only(plan, "crm/Contacts", Action.CREATE)
+    contact = only_write(plan, "crm/Contacts", Action.CREATE)
     assert contact.body["Account"] == existing["ID"] and plan.writes_to("crm/Accounts") == []
 
 
@@ -143,10 +137,10 @@ def test_given_updates_on_when_an_account_matches_then_only_changed_not_create_o
     assert plan.ok, plan.errors
     assert plan.writes_to("crm/Contacts") == []
     if expected_account_update is None:
-        write = only(plan, "crm/Accounts", Action.SKIP)
+        write = only_write(plan, "crm/Accounts", Action.SKIP)
         assert write.reason == "unchanged"
     else:
-        write = only(plan, "crm/Accounts", Action.UPDATE)
+        write = only_write(plan, "crm/Accounts", Action.UPDATE)
         assert write.body == expected_account_update and write.target_id == existing["ID"]
 
 
@@ -157,7 +151,7 @@ def test_given_a_matched_company_whose_contact_changed_then_only_the_contact_is_
         contacts=[EVA],
         customers={"update_existing": True},
     )
-    write = only(plan, "crm/Contacts", Action.UPDATE)
+    write = only_write(plan, "crm/Contacts", Action.UPDATE)
     assert write.body == {"Phone": "+46 70 000"} and write.target_id == EVA["ID"]
     assert plan.writes_to("crm/Accounts") == []
 
@@ -169,7 +163,7 @@ def test_given_a_matched_company_without_that_contact_then_the_contact_is_create
         contacts=[],
         customers={"update_existing": True},
     )
-    write = only(plan, "crm/Contacts", Action.CREATE)
+    write = only_write(plan, "crm/Contacts", Action.CREATE)
     assert write.body["Account"] == guid("exact-account/acme") and write.body["LastName"] == "Berg"
 
 
@@ -194,7 +188,7 @@ def test_given_vat_rules_when_planned_then_the_sales_vat_code_follows_the_custom
         "default_code": "1",
     }
     plan = plan_for(ea_customer("acme", country, VatNumber=vat_number), customers={"vat": vat})
-    assert only(plan, "crm/Accounts", Action.CREATE).body["SalesVATCode"] == expected
+    assert only_write(plan, "crm/Accounts", Action.CREATE).body["SalesVATCode"] == expected
 
 
 @pytest.mark.parametrize(
@@ -204,7 +198,7 @@ def test_given_vat_rules_when_planned_then_the_sales_vat_code_follows_the_custom
 def test_given_revenue_per_country_when_planned_then_gl_account_sales_is_the_accounts_id(country, expected_gl):
     revenue = {"per_country": [{"country": "DE", "gl_account": "8010"}], "default_gl_account": "8000"}
     plan = plan_for(ea_customer("acme", country), customers={"revenue": revenue})
-    assert only(plan, "crm/Accounts", Action.CREATE).body["GLAccountSales"] == guid(f"gl/{expected_gl}")
+    assert only_write(plan, "crm/Accounts", Action.CREATE).body["GLAccountSales"] == guid(f"gl/{expected_gl}")
 
 
 def test_given_a_field_map_for_accounts_and_contacts_then_custom_fields_land_in_each_body():
@@ -215,8 +209,8 @@ def test_given_a_field_map_for_accounts_and_contacts_then_custom_fields_land_in_
         ]
     }
     plan = plan_for(ea_customer("acme", Note="  VIP  ", CustomerNumber="1001"), field_map=field_map)
-    assert only(plan, "crm/Accounts", Action.CREATE).body["Remarks"] == "VIP"
-    assert only(plan, "crm/Contacts", Action.CREATE).body["Notes"] == "1001"
+    assert only_write(plan, "crm/Accounts", Action.CREATE).body["Remarks"] == "VIP"
+    assert only_write(plan, "crm/Contacts", Action.CREATE).body["Notes"] == "1001"
 
 
 def test_given_the_same_new_customer_twice_in_one_sync_then_the_second_is_skipped():
@@ -228,7 +222,7 @@ def test_given_the_same_new_customer_twice_in_one_sync_then_the_second_is_skippe
 
 def test_given_creating_is_off_when_nothing_matches_then_skipped_with_the_reason():
     plan = plan_for(ea_customer("acme"), customers={"create_missing": False})
-    assert only(plan, "crm/Accounts", Action.SKIP).reason == "no Exact account matches and creating is off"
+    assert only_write(plan, "crm/Accounts", Action.SKIP).reason == "no Exact account matches and creating is off"
 
 
 @pytest.mark.parametrize(

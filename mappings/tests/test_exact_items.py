@@ -3,7 +3,7 @@ import pytest
 from ledgerbridge_mappings import Action, ItemPlanner
 
 from .builders import guid
-from .exact_builders import ea_article, exact_item, exact_lookups, exact_price, exact_rules
+from .exact_builders import ea_article, exact_item, exact_lookups, exact_price, exact_rules, only_write
 
 ITEM_RULES = {
     "sales_vat_code": "1",
@@ -18,16 +18,10 @@ def plan_for(article, *, items=(), exact_prices=(), prices=None, **item_rules):
     return planner.plan_article(article)
 
 
-def only(plan, collection, action):
-    [write] = plan.writes_to(collection)
-    assert write.action is action, write
-    return write
-
-
 def test_given_a_new_article_when_planned_then_the_item_and_its_sales_price_linked_to_the_new_item():
     plan = plan_for(ea_article("BIKE-01", NameEnglish="City bike, 7 gears", Note="Frame 54 cm"))
     assert plan.ok, plan.errors
-    item = only(plan, "logistics/Items", Action.CREATE)
+    item = only_write(plan, "logistics/Items", Action.CREATE)
     assert item.body == {
         "Code": "BIKE-01",
         "Description": "Bicycle BIKE-01",
@@ -39,7 +33,7 @@ def test_given_a_new_article_when_planned_then_the_item_and_its_sales_price_link
         "Unit": "pc",
         "SalesVatCode": "1",
     }
-    price = only(plan, "logistics/SalesItemPrices", Action.CREATE)
+    price = only_write(plan, "logistics/SalesItemPrices", Action.CREATE)
     assert price.body == {"Price": 100.0, "Currency": "EUR"} and price.links == {"Item": item.key}
 
 
@@ -59,7 +53,7 @@ def test_given_a_new_article_when_planned_then_the_item_and_its_sales_price_link
 )
 def test_given_price_rules_when_planned_then_the_price_is_converted_with_the_vat_rate(prices, article, expected):
     plan = plan_for(ea_article(**article), prices=prices)
-    assert only(plan, "logistics/SalesItemPrices", Action.CREATE).body["Price"] == expected
+    assert only_write(plan, "logistics/SalesItemPrices", Action.CREATE).body["Price"] == expected
 
 
 def test_given_a_low_rate_coding_then_its_mapped_vat_code_decides_the_conversion_rate():
@@ -68,8 +62,8 @@ def test_given_a_low_rate_coding_then_its_mapped_vat_code_decides_the_conversion
         vat_by_coding=[{"eaccounting_coding": "livsmedel 12%", "exact_code": "2"}],
         prices={"exact_basis": "incl_vat", "currency": "SEK", "exact_currency": "SEK"},
     )
-    assert only(plan, "logistics/Items", Action.CREATE).body["SalesVatCode"] == "2"
-    assert only(plan, "logistics/SalesItemPrices", Action.CREATE).body == {"Price": 109.0, "Currency": "SEK"}
+    assert only_write(plan, "logistics/Items", Action.CREATE).body["SalesVatCode"] == "2"
+    assert only_write(plan, "logistics/SalesItemPrices", Action.CREATE).body == {"Price": 109.0, "Currency": "SEK"}
 
 
 @pytest.mark.parametrize(
@@ -87,12 +81,12 @@ def test_given_an_article_filter_when_the_article_fails_it_then_it_is_skipped_wi
     filter_rules, article, reason
 ):
     plan = plan_for(ea_article("BIKE-01", **article), filter=filter_rules)
-    assert plan.ok and reason in only(plan, "logistics/Items", Action.SKIP).reason
+    assert plan.ok and reason in only_write(plan, "logistics/Items", Action.SKIP).reason
 
 
 def test_given_a_prefix_filter_when_the_article_matches_then_it_syncs():
     plan = plan_for(ea_article("WEB-7"), filter={"number_prefixes": ["B2B-", "WEB-"]})
-    assert only(plan, "logistics/Items", Action.CREATE).body["Code"] == "WEB-7"
+    assert only_write(plan, "logistics/Items", Action.CREATE).body["Code"] == "WEB-7"
 
 
 CURRENT = {
@@ -145,20 +139,20 @@ def test_given_an_existing_item_without_a_price_in_that_currency_then_a_price_is
         items=[existing],
         exact_prices=[exact_price("BIKE-01", 100.0, "SEK"), exact_price("BIKE-01", 80.0, Account=guid("a"))],
     )
-    price = only(plan, "logistics/SalesItemPrices", Action.CREATE)
+    price = only_write(plan, "logistics/SalesItemPrices", Action.CREATE)
     assert price.body == {"Price": 100.0, "Currency": "EUR", "Item": existing["ID"]}
 
 
 def test_given_updates_off_when_the_item_exists_then_it_is_skipped():
     plan = plan_for(ea_article("BIKE-01", Name="New"), items=[exact_item("BIKE-01")], update_existing=False)
-    assert only(plan, "logistics/Items", Action.SKIP).reason == "exists; updating is off"
+    assert only_write(plan, "logistics/Items", Action.SKIP).reason == "exists; updating is off"
 
 
 def test_given_a_field_map_for_items_then_attributes_land_in_free_fields():
     field_map = {"entries": [{"applies_to": "item", "source": "StockLocationReference", "target": "FreeTextField_01"}]}
     planner = ItemPlanner(exact_rules(items=ITEM_RULES, field_map=field_map), exact_lookups())
     plan = planner.plan_article(ea_article(StockLocationReference="A-12"))
-    assert only(plan, "logistics/Items", Action.CREATE).body["FreeTextField_01"] == "A-12"
+    assert only_write(plan, "logistics/Items", Action.CREATE).body["FreeTextField_01"] == "A-12"
 
 
 @pytest.mark.parametrize(
@@ -196,5 +190,5 @@ def test_given_a_bad_article_when_planned_then_an_error_names_record_and_field_w
 
 def test_given_long_names_and_truncate_then_descriptions_are_cut_to_exacts_lengths():
     plan = plan_for(ea_article(Name="N" * 70, NameEnglish="E" * 300), long_text="truncate")
-    body = only(plan, "logistics/Items", Action.CREATE).body
+    body = only_write(plan, "logistics/Items", Action.CREATE).body
     assert len(body["Description"]) == 60 and len(body["ExtraDescription"]) == 255

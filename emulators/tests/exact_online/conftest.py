@@ -232,6 +232,18 @@ class Emulator:
             url if url.startswith("http") else f"{self.api}/{url}", params=params or None, headers=self.headers()
         )
 
+    def rows(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every row of a collection, following ``__next`` page by page."""
+        response = self.get(path, **params)
+        rows: list[dict[str, Any]] = []
+        while True:
+            assert response.status_code == 200, response.text
+            data = response.json()["d"]
+            rows.extend(data["results"])
+            if "__next" not in data:
+                return rows
+            response = self.get(data["__next"])
+
     def post(self, path: str, body: Any, prefer: bool = True) -> requests.Response:
         extra = {"Prefer": "return=representation"} if prefer else {}
         return self.session.post(f"{self.api}/{path}", json=body, headers=self.headers(**extra))

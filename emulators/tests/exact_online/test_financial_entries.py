@@ -16,18 +16,6 @@ LINE_FIELDS = (
 )
 
 
-def _pages(emulator, path, params):
-    response = emulator.get(path, **params)
-    rows = []
-    while True:
-        assert response.status_code == 200, response.text
-        data = response.json()["d"]
-        rows.extend(data["results"])
-        if "__next" not in data:
-            return rows
-        response = emulator.get(data["__next"])
-
-
 def _entries(lines):
     grouped = defaultdict(list)
     for line in lines:
@@ -37,13 +25,13 @@ def _entries(lines):
 
 @pytest.fixture(scope="module")
 def transaction_lines(seeded):
-    return _pages(seeded, "sync/Financial/TransactionLines", {"$filter": "Timestamp gt 1L", "$select": LINE_FIELDS})
+    return seeded.rows("sync/Financial/TransactionLines", **{"$filter": "Timestamp gt 1L", "$select": LINE_FIELDS})
 
 
 @pytest.fixture(scope="module")
 def invoice_lines(seeded):
     select = "InvoiceID,LineNumber,AmountDC,VATAmountDC,VATCode,VATPercentage"
-    return _pages(seeded, "bulk/SalesInvoice/SalesInvoiceLines", {"$select": select})
+    return seeded.rows("bulk/SalesInvoice/SalesInvoiceLines", **{"$select": select})
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +57,7 @@ def test_given_sync_transaction_lines_when_grouped_by_entry_then_line_zero_is_th
 ):
     invoices = {
         row["InvoiceID"]: row
-        for row in _pages(seeded, "bulk/SalesInvoice/SalesInvoices", {"$select": "InvoiceID,AmountDC,InvoiceTo,Type"})
+        for row in seeded.rows("bulk/SalesInvoice/SalesInvoices", **{"$select": "InvoiceID,AmountDC,InvoiceTo,Type"})
     }
     kinds = (SALES_ENTRY, SALES_CREDIT_NOTE)
 

@@ -41,18 +41,6 @@ def _rates() -> dict[str, float]:
 RATES = _rates()
 
 
-def _pages(emulator, path, select):
-    response = emulator.get(path, **{"$select": select})
-    rows = []
-    while True:
-        assert response.status_code == 200, response.text
-        data = response.json()["d"]
-        rows.extend(data["results"])
-        if "__next" not in data:
-            return rows
-        response = emulator.get(data["__next"])
-
-
 def _by(rows, key):
     grouped = defaultdict(list)
     for row in rows:
@@ -95,15 +83,15 @@ def _assert_header(header, lines, vat_field, *, discount_on_every_line=True):
 
 @pytest.fixture(scope="module")
 def orders(seeded):
-    headers = _pages(seeded, "bulk/SalesOrder/SalesOrders", ORDER_FIELDS)
-    lines = _by(_pages(seeded, "bulk/SalesOrder/SalesOrderLines", ORDER_LINE_FIELDS), "OrderID")
+    headers = seeded.rows("bulk/SalesOrder/SalesOrders", **{"$select": ORDER_FIELDS})
+    lines = _by(seeded.rows("bulk/SalesOrder/SalesOrderLines", **{"$select": ORDER_LINE_FIELDS}), "OrderID")
     return headers, lines
 
 
 @pytest.fixture(scope="module")
 def invoices(seeded):
-    headers = _pages(seeded, "bulk/SalesInvoice/SalesInvoices", INVOICE_FIELDS)
-    lines = _by(_pages(seeded, "bulk/SalesInvoice/SalesInvoiceLines", INVOICE_LINE_FIELDS), "InvoiceID")
+    headers = seeded.rows("bulk/SalesInvoice/SalesInvoices", **{"$select": INVOICE_FIELDS})
+    lines = _by(seeded.rows("bulk/SalesInvoice/SalesInvoiceLines", **{"$select": INVOICE_LINE_FIELDS}), "InvoiceID")
     return headers, lines
 
 
@@ -123,7 +111,7 @@ def test_given_the_seeded_orders_when_reading_them_then_header_line_and_foreign_
     headers, lines = orders
     accounts = {
         row["ID"]: row["SalesCurrency"]
-        for row in _pages(seeded, "bulk/CRM/Accounts", "ID,SalesCurrency")
+        for row in seeded.rows("bulk/CRM/Accounts", **{"$select": "ID,SalesCurrency"})
         if row["SalesCurrency"]
     }
 
